@@ -1,0 +1,387 @@
+//! `bifeed.yaml`: optional; every key has a default, so `bifeed build` works without one.
+//!
+//! Unknown keys and bad values are errors naming the key, line and column: a typo in a
+//! config key must never be silently ignored.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::FixedOffset;
+use serde::Deserialize;
+use url::Url;
+
+use crate::feed::{Author, Channel, Site, remove_xml_forbidden};
+
+/// The config file looked for in the current folder when `--config` is not given.
+pub const DEFAULT_FILE: &str = "bifeed.yaml";
+
+/// Everything a run needs to know, defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The config file this came from, if any (watched for changes by `watch`).
+    pub file: Option<PathBuf>,
+    pub articles: PathBuf,
+    pub output: PathBuf,
+    /// Items per feed; 0 means every article.
+    pub limit: usize,
+    /// Time zone of the articles' dates (Beijing time by default).
+    pub timezone: FixedOffset,
+    /// Larger article files are rejected without being read.
+    pub max_article_bytes: u64,
+    /// Whether `base_url` came from the config (`serve` otherwise uses its own address).
+    pub base_url_configured: bool,
+    pub site: Site,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// `message` names the key and position, as `key: reason at line L column C`.
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+pub const DEFAULT_BASE_URL: &str = "http://localhost:8080/";
+pub const DEFAULT_LIMIT: usize = 50;
+pub const DEFAULT_MAX_ARTICLE_BYTES: u64 = 4 * 1024 * 1024;
+const BEIJING: i32 = 8 * 3600;
+
+impl Default for Config {
+    fn default() -> Self {
+        let base_url = Url::parse(DEFAULT_BASE_URL).unwrap_or_else(|_| unreachable!());
+        Config {
+            file: None,
+            articles: PathBuf::from("articles"),
+            output: PathBuf::from("feeds"),
+            limit: DEFAULT_LIMIT,
+            timezone: FixedOffset::east_opt(BEIJING).unwrap_or_else(|| unreachable!()),
+            max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
+            base_url_configured: false,
+            site: Site {
+                id_prefix: default_id_prefix(&base_url),
+                base_url,
+                author: Author {
+                    name: "bifeed".into(),
+                    email: None,
+                    uri: None,
+                },
+                zh: Channel {
+                    title: "新闻".into(),
+                    description: "中文新闻".into(),
+                },
+                en: Channel {
+                    title: "News".into(),
+                    description: "News in English".into(),
+                },
+            },
+        }
+    }
+}
+
+/// `tag:<host>,2026:` — a tag URI (RFC 4151) names its owner and a date, so ids stay valid
+/// even if the feeds later move to another address.
+fn default_id_prefix(base_url: &Url) -> String {
+    format!("tag:{},2026:", base_url.host_str().unwrap_or("localhost"))
+}
+
+impl Config {
+    /// Loads `path`, or `./bifeed.yaml` when it exists, or the defaults.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let path = match path {
+            Some(path) => path.to_path_buf(),
+            None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
+            None => return Ok(Config::default()),
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let base_dir = path.parent().unwrap_or(Path::new(""));
+        let mut config =
+            Config::from_yaml(&text, base_dir).map_err(|message| ConfigError::Invalid {
+                path: path.clone(),
+                message,
+            })?;
+        config.file = Some(path);
+        Ok(config)
+    }
+
+    /// Parses config text. Relative folders are taken relative to `base_dir` (the config
+    /// file's folder), so the config means the same from wherever bifeed is started.
+    pub fn from_yaml(text: &str, base_dir: &Path) -> Result<Config, String> {
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig::default()
+        } else {
+            serde_yaml::from_str(text).map_err(|e| e.to_string())?
+        };
+        let mut config = Config::default();
+        let at = |p: PathBuf| if p.is_absolute() { p } else { base_dir.join(p) };
+        if let Some(p) = raw.articles {
+            config.articles = at(p);
+        }
+        if let Some(p) = raw.output {
+            config.output = at(p);
+        }
+        if let Some(limit) = raw.limit {
+            config.limit = limit;
+        }
+        if let Some(Offset(zone)) = raw.timezone {
+            config.timezone = zone;
+        }
+        if let Some(max) = raw.max_article_bytes {
+            config.max_article_bytes = max;
+        }
+        let site = &mut config.site;
+        if let Some(WebUrl(url)) = raw.base_url {
+            site.base_url = with_trailing_slash(url);
+            site.id_prefix = default_id_prefix(&site.base_url);
+            config.base_url_configured = true;
+        }
+        if let Some(prefix) = raw.id_prefix {
+            site.id_prefix = prefix;
+        }
+        if let Some(author) = raw.author {
+            site.author = Author {
+                name: clean(author.name),
+                email: author.email.map(clean),
+                uri: author.uri.map(|u| u.0),
+            };
+        }
+        for (raw, channel) in [(raw.zh, &mut site.zh), (raw.en, &mut site.en)] {
+            let Some(raw) = raw else { continue };
+            if let Some(title) = raw.title {
+                channel.title = clean(title);
+            }
+            if let Some(description) = raw.description {
+                channel.description = clean(description);
+            }
+        }
+        Ok(config)
+    }
+
+    /// Changes the public base URL (and the id prefix derived from it, unless one was set).
+    pub fn set_base_url(&mut self, url: Url) {
+        let derived = self.site.id_prefix == default_id_prefix(&self.site.base_url);
+        self.site.base_url = with_trailing_slash(url);
+        if derived {
+            self.site.id_prefix = default_id_prefix(&self.site.base_url);
+        }
+    }
+}
+
+fn with_trailing_slash(mut url: Url) -> Url {
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url
+}
+
+fn clean(text: String) -> String {
+    remove_xml_forbidden(text.trim()).into_owned()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    base_url: Option<WebUrl>,
+    id_prefix: Option<String>,
+    articles: Option<PathBuf>,
+    output: Option<PathBuf>,
+    limit: Option<usize>,
+    timezone: Option<Offset>,
+    max_article_bytes: Option<u64>,
+    author: Option<RawAuthor>,
+    zh: Option<RawChannel>,
+    en: Option<RawChannel>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthor {
+    name: String,
+    email: Option<String>,
+    uri: Option<WebUrl>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannel {
+    title: Option<String>,
+    description: Option<String>,
+}
+
+/// An absolute http(s) URL: feeds must carry absolute links.
+#[derive(Debug)]
+struct WebUrl(Url);
+
+impl<'de> Deserialize<'de> for WebUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(Validated(
+            "an absolute http(s) URL",
+            |text| match Url::parse(text) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
+                    Ok(WebUrl(url))
+                }
+                Ok(_) => Err(format!("`{text}` is not an http or https URL")),
+                Err(e) => Err(format!("`{text}` is not an absolute URL ({e})")),
+            },
+        ))
+    }
+}
+
+/// A UTC offset such as `+08:00`.
+#[derive(Debug)]
+struct Offset(FixedOffset);
+
+impl<'de> Deserialize<'de> for Offset {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(Validated("a UTC offset like +08:00", |text| {
+            text.parse::<FixedOffset>()
+                .map(Offset)
+                .map_err(|_| format!("`{text}` is not a UTC offset like +08:00"))
+        }))
+    }
+}
+
+/// Checks a string value inside the deserializer, where the YAML parser still knows the key
+/// and position to put in the error message.
+struct Validated<T>(&'static str, fn(&str) -> Result<T, String>);
+
+impl<T> serde::de::Visitor<'_> for Validated<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.0)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        (self.1)(text).map_err(E::custom)
+    }
+}
+
+impl fmt::Display for Config {
+    /// The effective settings, as `bifeed check` reports them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "articles {}, output {}, base URL {}, limit {}, time zone {}",
+            self.articles.display(),
+            self.output.display(),
+            self.site.base_url,
+            self.limit,
+            self.timezone
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::from_yaml(text, Path::new("/site"))
+    }
+
+    #[test]
+    fn no_config_means_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+        assert_eq!(parse("# only a comment\n").unwrap(), Config::default());
+        let d = Config::default();
+        assert_eq!(d.limit, 50);
+        assert_eq!(d.timezone.local_minus_utc(), 8 * 3600);
+        assert_eq!(d.site.id_prefix, "tag:localhost,2026:");
+    }
+
+    #[test]
+    fn every_key() {
+        let c = parse(
+            "base_url: https://news.example.org/feeds\n\
+             id_prefix: 'tag:example.org,2020:'\n\
+             articles: in\n\
+             output: /var/www/feeds\n\
+             limit: 0\n\
+             timezone: '-05:00'\n\
+             max_article_bytes: 1000\n\
+             author:\n  name: Desk\n  email: desk@example.org\n  uri: https://example.org/\n\
+             zh:\n  title: 中文\n  description: 描述\n\
+             en:\n  title: English\n",
+        )
+        .unwrap();
+        assert_eq!(c.site.base_url.as_str(), "https://news.example.org/feeds/");
+        assert_eq!(c.site.id_prefix, "tag:example.org,2020:");
+        assert_eq!(c.articles, Path::new("/site/in"));
+        assert_eq!(c.output, Path::new("/var/www/feeds"));
+        assert_eq!(c.limit, 0);
+        assert_eq!(c.timezone.local_minus_utc(), -5 * 3600);
+        assert_eq!(c.max_article_bytes, 1000);
+        assert_eq!(c.site.author.email.as_deref(), Some("desk@example.org"));
+        assert_eq!(c.site.zh.title, "中文");
+        assert_eq!(c.site.en.title, "English");
+        assert_eq!(c.site.en.description, Config::default().site.en.description);
+        assert!(c.base_url_configured);
+    }
+
+    #[test]
+    fn id_prefix_follows_the_base_url_host() {
+        let c = parse("base_url: https://feeds.example.net/\n").unwrap();
+        assert_eq!(c.site.id_prefix, "tag:feeds.example.net,2026:");
+    }
+
+    #[test]
+    fn unknown_keys_name_key_line_and_column() {
+        let e = parse("limit: 5\ntitel: x\n").unwrap_err();
+        assert!(e.contains("unknown field `titel`"), "{e}");
+        assert!(e.contains("line 2 column 1"), "{e}");
+        let e = parse("zh:\n  title: a\n  desc: b\n").unwrap_err();
+        assert!(e.contains("zh: unknown field `desc`"), "{e}");
+        assert!(e.contains("line 3 column 3"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_name_key_line_and_column() {
+        let cases = [
+            (
+                "limit: -3\n",
+                "limit: invalid type: integer `-3`",
+                "line 1 column 8",
+            ),
+            ("limit: lots\n", "limit: invalid type", "line 1 column 8"),
+            (
+                "base_url: ftp://x.org/\n",
+                "base_url: `ftp://x.org/` is not an http",
+                "line 1 column 11",
+            ),
+            (
+                "base_url: /feeds\n",
+                "base_url: `/feeds` is not an absolute URL",
+                "line 1 column 11",
+            ),
+            (
+                "\ntimezone: Beijing\n",
+                "timezone: `Beijing` is not a UTC offset",
+                "line 2 column 11",
+            ),
+            (
+                "author:\n  email: x@y\n",
+                "author: missing field `name`",
+                "line 2 column 3",
+            ),
+        ];
+        for (yaml, message, position) in cases {
+            let e = parse(yaml).unwrap_err();
+            assert!(e.contains(message), "{yaml:?}: {e}");
+            assert!(e.contains(position), "{yaml:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_feed_title() {
+        let c = parse("zh:\n  title: \"新\\u0001闻\"\n").unwrap();
+        assert_eq!(c.site.zh.title, "新闻");
+    }
+}

@@ -1,0 +1,96 @@
+//! Atom 1.0 (RFC 4287).
+
+use atom_syndication::{
+    Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig,
+};
+
+use super::{Format, Item, Site, content, feed_path, newest, summary};
+use crate::Lang;
+
+pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Vec<u8> {
+    let meta = site.channel(lang);
+    let other = lang.other();
+    let feed = Feed {
+        title: Text::plain(meta.title.clone()),
+        subtitle: Some(Text::plain(meta.description.clone())),
+        id: site.feed_id(lang),
+        updated: newest(items),
+        authors: vec![Person {
+            name: site.author.name.clone(),
+            email: site.author.email.clone(),
+            uri: site.author.uri.as_ref().map(|u| u.to_string()),
+            ..Person::default()
+        }],
+        links: vec![
+            link(
+                site.url_of(&feed_path(lang, Format::Atom)),
+                "self",
+                Format::Atom.media_type(),
+                None,
+            ),
+            link(site.base_url.to_string(), "alternate", "text/html", None),
+            // The same feed in the other language, so readers can offer the switch.
+            link(
+                site.url_of(&feed_path(other, Format::Atom)),
+                "alternate",
+                Format::Atom.media_type(),
+                Some(other.tag()),
+            ),
+        ],
+        generator: Some(Generator {
+            value: "bifeed".to_string(),
+            ..Generator::default()
+        }),
+        lang: Some(lang.tag().to_string()),
+        entries: items.iter().map(|item| entry(site, lang, item)).collect(),
+        ..Feed::default()
+    };
+    let config = WriteConfig {
+        write_document_declaration: true,
+        indent_size: Some(2),
+    };
+    // Writing into a Vec cannot fail for I/O reasons, and every string is our own.
+    feed.write_with_config(Vec::new(), config)
+        .unwrap_or_default()
+}
+
+fn link(href: String, rel: &str, media_type: &str, hreflang: Option<&str>) -> Link {
+    Link {
+        href,
+        rel: rel.to_string(),
+        mime_type: Some(media_type.to_string()),
+        hreflang: hreflang.map(str::to_string),
+        ..Link::default()
+    }
+}
+
+fn entry(site: &Site, lang: Lang, item: &Item) -> Entry {
+    let version = item.version;
+    Entry {
+        title: Text::plain(version.title.clone()),
+        id: site.item_id(lang, &item.article.id),
+        updated: item.article.date,
+        published: Some(item.article.date),
+        links: item
+            .article
+            .link
+            .iter()
+            .map(|url| link(url.to_string(), "alternate", "text/html", None))
+            .collect(),
+        categories: version
+            .feed_keywords()
+            .iter()
+            .map(|k| Category {
+                term: k.clone(),
+                ..Category::default()
+            })
+            .collect(),
+        summary: Some(Text::html(summary(lang, version))),
+        content: Some(Content {
+            value: Some(content(lang, version)),
+            content_type: Some("html".to_string()),
+            ..Content::default()
+        }),
+        ..Entry::default()
+    }
+}

@@ -1,0 +1,254 @@
+//! Articles → feed documents. Pure: same articles and site, same bytes.
+//!
+//! Every language gets an RSS 2.0 and an Atom 1.0 feed of its newest articles. The writer
+//! crates (`rss`, `atom_syndication`) do the XML; this module decides what goes in it.
+
+mod atom;
+pub mod html;
+mod rss;
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, FixedOffset};
+use url::Url;
+
+use crate::Lang;
+use crate::article::{Article, Version};
+
+/// What the feeds say about the site that publishes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// Public URL of the output folder, ending in `/`: `zh/rss.xml` is served under it.
+    pub base_url: Url,
+    /// Prefix of every feed and item id (`tag:example.com,2026:`); ids must never change, so
+    /// this is fixed once, independent of where the feeds are served later.
+    pub id_prefix: String,
+    pub author: Author,
+    pub zh: Channel,
+    pub en: Channel,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Author {
+    pub name: String,
+    pub email: Option<String>,
+    pub uri: Option<Url>,
+}
+
+/// One language's feed title and description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    pub title: String,
+    pub description: String,
+}
+
+impl Site {
+    pub fn channel(&self, lang: Lang) -> &Channel {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Absolute URL of a file in the output folder.
+    pub fn url_of(&self, path: &str) -> String {
+        self.base_url
+            .join(path)
+            .map_or_else(|_| format!("{}{path}", self.base_url), String::from)
+    }
+
+    fn feed_id(&self, lang: Lang) -> String {
+        format!("{}{}", self.id_prefix, lang.dir())
+    }
+
+    /// Item id: distinct per language, since a reader may subscribe to both.
+    fn item_id(&self, lang: Lang, article_id: &str) -> String {
+        let id = percent_encoding::utf8_percent_encode(article_id, ID_ESCAPE);
+        format!("{}{}/{id}", self.id_prefix, lang.dir())
+    }
+}
+
+/// Everything but RFC 3986 unreserved characters is escaped in ids taken from file names.
+const ID_ESCAPE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The feed formats written per language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Rss,
+    Atom,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Rss, Format::Atom];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Rss => "rss.xml",
+            Format::Atom => "atom.xml",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml",
+            Format::Atom => "application/atom+xml",
+        }
+    }
+}
+
+/// A rendered feed and where it goes, relative to the output folder (`zh/rss.xml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders all four feeds. `limit` caps the items per feed; 0 means every article.
+pub fn render(site: &Site, articles: &[&Article], limit: usize) -> Vec<FeedFile> {
+    let mut files = Vec::with_capacity(4);
+    for lang in Lang::ALL {
+        let items = select(articles, lang, limit);
+        for format in Format::ALL {
+            let bytes = match format {
+                Format::Rss => rss::render(site, lang, &items),
+                Format::Atom => atom::render(site, lang, &items),
+            };
+            files.push(FeedFile {
+                path: feed_path(lang, format),
+                bytes,
+            });
+        }
+    }
+    files
+}
+
+pub fn feed_path(lang: Lang, format: Format) -> String {
+    format!("{}/{}", lang.dir(), format.file_name())
+}
+
+/// One feed item: an article in the feed's language.
+struct Item<'a> {
+    article: &'a Article,
+    version: &'a Version,
+}
+
+/// The newest articles that have a version in `lang`, newest first, ties broken by id so the
+/// order never depends on the order files were listed.
+fn select<'a>(articles: &[&'a Article], lang: Lang, limit: usize) -> Vec<Item<'a>> {
+    let mut items: Vec<Item> = articles
+        .iter()
+        .filter_map(|a| {
+            a.version(lang).map(|version| Item {
+                article: a,
+                version,
+            })
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        b.article
+            .date
+            .cmp(&a.article.date)
+            .then_with(|| a.article.id.cmp(&b.article.id))
+    });
+    if limit > 0 {
+        items.truncate(limit);
+    }
+    items
+}
+
+/// The feed's own date: its newest item's, never the build clock, so rebuilding the same
+/// articles gives the same bytes. An empty feed gets the Unix epoch.
+fn newest(items: &[Item]) -> DateTime<FixedOffset> {
+    items
+        .first()
+        .map_or(DateTime::UNIX_EPOCH.fixed_offset(), |i| i.article.date)
+}
+
+fn markup(lang: Lang) -> html::Markup {
+    match lang {
+        Lang::Zh => html::Markup::Plain,
+        Lang::En => html::Markup::InlineMarkdown,
+    }
+}
+
+/// Longest summary shown, in characters; the full text is in the content.
+const SUMMARY_CHARS: usize = 400;
+
+/// The summary as HTML: plain text, escaped. Readers render RSS descriptions as HTML, so an
+/// article that mentions `<script>` must arrive as `&lt;script&gt;`.
+fn summary(lang: Lang, version: &Version) -> String {
+    html::escape(&html::plain_text(
+        &version.summary,
+        markup(lang),
+        SUMMARY_CHARS,
+    ))
+}
+
+fn content(lang: Lang, version: &Version) -> String {
+    html::paragraphs(&version.paragraphs, markup(lang))
+}
+
+/// Drops the characters XML 1.0 cannot carry (C0 controls but tab and newlines, U+FFFE,
+/// U+FFFF). The writer crates emit them raw, which makes the whole feed unreadable, so every
+/// text that reaches a feed passes through here first.
+pub fn remove_xml_forbidden(text: &str) -> Cow<'_, str> {
+    if text.chars().all(is_xml_char) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().filter(|&c| is_xml_char(c)).collect())
+    }
+}
+
+fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_characters_go_and_the_rest_stays() {
+        assert_eq!(
+            remove_xml_forbidden("a\u{0}b\u{8}\tc\n\r\u{b}\u{c}\u{1f}d\u{fffe}\u{ffff}e"),
+            "ab\tc\n\rde"
+        );
+        assert!(matches!(
+            remove_xml_forbidden("正常 text\u{200b}😀"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn item_ids_escape_file_name_characters() {
+        let site = Site {
+            base_url: Url::parse("https://example.com/").unwrap(),
+            id_prefix: "tag:example.com,2026:".into(),
+            author: Author {
+                name: "a".into(),
+                email: None,
+                uri: None,
+            },
+            zh: Channel {
+                title: "t".into(),
+                description: "d".into(),
+            },
+            en: Channel {
+                title: "t".into(),
+                description: "d".into(),
+            },
+        };
+        assert_eq!(
+            site.item_id(Lang::Zh, "dde0ca4d50be1d1c"),
+            "tag:example.com,2026:zh/dde0ca4d50be1d1c"
+        );
+        assert_eq!(
+            site.item_id(Lang::En, "a b/新"),
+            "tag:example.com,2026:en/a%20b%2F%E6%96%B0"
+        );
+    }
+}

@@ -1,0 +1,59 @@
+//! bifeed turns a folder of bilingual (Chinese + English) news articles into RSS 2.0 and Atom
+//! feeds, one pair per language.
+//!
+//! The pipeline, one module per stage, pure in the middle and I/O at the edges:
+//!
+//! ```text
+//! source (list + read + decode) → article (parse) → feed (render, pure) → output (atomic write)
+//! ```
+//!
+//! [`build`] drives it once; `watch` and `serve` reuse the same stages.
+
+pub mod article;
+pub mod build;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod feed;
+pub mod output;
+pub mod source;
+
+/// The two languages every article can carry, each published as its own pair of feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// The folder under the output directory that holds this language's feeds.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// BCP 47 tag written into `<language>` and `xml:lang`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.dir())
+    }
+}

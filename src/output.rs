@@ -1,0 +1,128 @@
+//! Writing the output folder: atomically, and only what changed.
+//!
+//! A feed reader may fetch a feed at any moment, and bifeed may be killed at any moment, so a
+//! file is never written in place: the new bytes go to a temporary file in the same folder,
+//! which is then renamed over the old one (an atomic replace on POSIX file systems). A file
+//! whose bytes are unchanged is left alone, so its mtime, and every HTTP validator derived from
+//! it, stays put.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Prefix and suffix of bifeed's temporary files, so stale ones can be recognised.
+const TEMP_PREFIX: &str = ".bifeed-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// What [`write_if_changed`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Changed,
+    Unchanged,
+}
+
+/// Replaces `path` with `bytes` unless it already holds exactly those bytes.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
+    if let Ok(meta) = fs::metadata(path)
+        && meta.len() == bytes.len() as u64
+        && fs::read(path).is_ok_and(|old| old == bytes)
+    {
+        return Ok(Written::Unchanged);
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    // Feeds are published files: readable by the web server, whoever it runs as.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let mut temp = builder.tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    // Without the sync, a power cut after the rename could leave an empty file behind it.
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(Written::Changed)
+}
+
+/// Deletes temporary files left in `dir` by a bifeed process that was killed mid-write.
+/// Returns how many were removed.
+pub fn remove_stale_temp_files(dir: &Path) -> io::Result<usize> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX)
+            && name.ends_with(TEMP_SUFFIX)
+            && entry.file_type()?.is_file()
+        {
+            match fs::remove_file(entry.path()) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_then_leaves_identical_bytes_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("zh/rss.xml");
+        assert_eq!(write_if_changed(&path, b"one").unwrap(), Written::Changed);
+        let first_mtime = fs::metadata(&path).unwrap().modified().unwrap();
+        assert_eq!(write_if_changed(&path, b"one").unwrap(), Written::Unchanged);
+        assert_eq!(
+            fs::metadata(&path).unwrap().modified().unwrap(),
+            first_mtime
+        );
+        assert_eq!(write_if_changed(&path, b"two").unwrap(), Written::Changed);
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        let leftovers: Vec<_> = fs::read_dir(dir.path().join("zh")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_world_readable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rss.xml");
+        write_if_changed(&path, b"x").unwrap();
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+    }
+
+    #[test]
+    fn stale_temp_files_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".bifeed-abc123.tmp"), "partial").unwrap();
+        fs::write(dir.path().join("rss.xml"), "feed").unwrap();
+        fs::write(dir.path().join("notes.tmp"), "mine").unwrap();
+        assert_eq!(remove_stale_temp_files(dir.path()).unwrap(), 1);
+        assert!(dir.path().join("rss.xml").exists());
+        assert!(dir.path().join("notes.tmp").exists());
+        assert_eq!(
+            remove_stale_temp_files(&dir.path().join("missing")).unwrap(),
+            0
+        );
+    }
+}

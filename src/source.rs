@@ -1,0 +1,402 @@
+//! The articles folder: which files are articles, and their decoded text.
+
+use std::borrow::Cow;
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use encoding_rs::{BIG5, Encoding, GB18030, UTF_16LE};
+
+use crate::article::{Rejection, Warning};
+
+/// An article file found in the folder (not yet read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path to open: the articles folder joined with [`SourceFile::rel`].
+    pub path: PathBuf,
+    /// Path inside the articles folder; files are listed in this order.
+    pub rel: PathBuf,
+    pub len: u64,
+    pub modified: SystemTime,
+}
+
+/// A `.txt` entry that cannot be an article (a fifo, a link leaving the folder, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unusable {
+    pub path: PathBuf,
+    pub rel: PathBuf,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<SourceFile>,
+    pub unusable: Vec<Unusable>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    #[error("cannot read the articles folder {}: {source}", path.display())]
+    Root { path: PathBuf, source: io::Error },
+    #[error("the articles folder {} is not a folder", path.display())]
+    NotAFolder { path: PathBuf },
+}
+
+/// Whether a file name is an article: `*.txt`, and not an editor's temporary or hidden file
+/// (`.#x.txt`, `x.txt~`, `.x.txt.swp`, vim's `4913`).
+pub fn is_article_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".txt")
+        && !name.starts_with('.')
+        && !name.starts_with('#')
+        && !name.starts_with('~')
+}
+
+/// Lists the article files under `root`, recursively, in path order. `skip` names folders to
+/// leave out (the output folder, when it lies inside the articles folder). Hidden folders are
+/// skipped; symbolic links are followed only to files inside `root`, so a link can neither leak
+/// a file from elsewhere into a feed nor loop.
+pub fn list(root: &Path, skip: &[PathBuf]) -> Result<Listing, ListError> {
+    let meta = fs::metadata(root).map_err(|source| ListError::Root {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(ListError::NotAFolder {
+            path: root.to_path_buf(),
+        });
+    }
+    let canonical_root = fs::canonicalize(root).map_err(|source| ListError::Root {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let skip: Vec<PathBuf> = skip
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
+
+    let mut listing = Listing::default();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_type().is_dir()
+                || (!e.file_name().to_string_lossy().starts_with('.')
+                    && !fs::canonicalize(e.path()).is_ok_and(|p| skip.contains(&p)))
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                // An unreadable subfolder: report it under its own path, keep the rest.
+                if let Some(path) = e.path() {
+                    listing.unusable.push(Unusable {
+                        path: path.to_path_buf(),
+                        rel: relative(root, path),
+                        reason: format!("cannot read: {}", io_reason(&e.into())),
+                    });
+                }
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_dir() || !is_article_name(&name) {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let rel = relative(root, &path);
+        let unusable = |reason: String| Unusable {
+            path: path.clone(),
+            rel: rel.clone(),
+            reason,
+        };
+        let meta = if entry.file_type().is_symlink() {
+            match fs::metadata(&path) {
+                Err(e) => {
+                    listing.unusable.push(unusable(format!(
+                        "broken or looping symbolic link ({})",
+                        io_reason(&e)
+                    )));
+                    continue;
+                }
+                Ok(meta) if meta.is_file() => {
+                    let inside =
+                        fs::canonicalize(&path).is_ok_and(|t| t.starts_with(&canonical_root));
+                    if !inside {
+                        listing.unusable.push(unusable(
+                            "symbolic link to a file outside the articles folder".into(),
+                        ));
+                        continue;
+                    }
+                    meta
+                }
+                Ok(_) => continue, // a link to a folder: not followed
+            }
+        } else {
+            match entry.metadata() {
+                Ok(meta) => meta,
+                Err(e) => {
+                    listing
+                        .unusable
+                        .push(unusable(format!("cannot read: {}", io_reason(&e.into()))));
+                    continue;
+                }
+            }
+        };
+        if !meta.is_file() {
+            listing.unusable.push(unusable(
+                "not a regular file (a fifo, socket or device)".into(),
+            ));
+            continue;
+        }
+        listing.files.push(SourceFile {
+            len: meta.len(),
+            modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            path,
+            rel,
+        });
+    }
+    Ok(listing)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// An I/O error as a short reason ("permission denied"), without the OS error number.
+pub fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::NotFound => "no such file".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// An article's text and how it was decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub text: String,
+    /// The encoding's name as `check` shows it (`UTF-8`, `GB18030`, ...).
+    pub encoding: &'static str,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads and decodes one file. Files over `max_bytes` are rejected without being read whole.
+pub fn read(path: &Path, max_bytes: u64) -> Result<Text, Rejection> {
+    let file_level = |reason: String| Rejection { line: 1, reason };
+    let file =
+        fs::File::open(path).map_err(|e| file_level(format!("cannot read: {}", io_reason(&e))))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > max_bytes {
+        return Err(too_large(len, max_bytes));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // The file may grow while we read it: never take more than the cap.
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| file_level(format!("cannot read: {}", io_reason(&e))))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64, max_bytes));
+    }
+    decode(&bytes)
+}
+
+fn too_large(len: u64, max: u64) -> Rejection {
+    Rejection {
+        line: 1,
+        reason: format!("file is {len} bytes, over the limit of {max} bytes (max_article_bytes)"),
+    }
+}
+
+/// Decodes an article's bytes: UTF-8 (with or without byte-order mark), UTF-16 with a
+/// byte-order mark, or, for bytes that are not UTF-8, the Chinese legacy encoding that
+/// chardetng recognises (GB18030/GBK, or Big5).
+pub fn decode(bytes: &[u8]) -> Result<Text, Rejection> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let body = &bytes[bom_len..];
+        return if encoding == encoding_rs::UTF_8 {
+            utf8(body, "UTF-8 (with BOM)")
+        } else {
+            let name = if encoding == UTF_16LE {
+                "UTF-16LE"
+            } else {
+                "UTF-16BE"
+            };
+            strict(encoding, body, name)
+        };
+    }
+    if let Some(at) = memchr_nul(bytes) {
+        return Err(Rejection {
+            line: line_at(bytes, at),
+            reason: "not a text file: NUL byte".into(),
+        });
+    }
+    match utf8(bytes, "UTF-8") {
+        Ok(text) => Ok(text),
+        Err(utf8_error) => {
+            let mut detector =
+                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(bytes, true);
+            let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+            let (encoding, name) = if guess == encoding_rs::GBK || guess == GB18030 {
+                (GB18030, "GB18030")
+            } else if guess == BIG5 {
+                (BIG5, "Big5")
+            } else {
+                return Err(Rejection {
+                    line: utf8_error.line,
+                    reason: format!(
+                        "not UTF-8, GB18030 or Big5 text ({}; it looks most like {})",
+                        utf8_error.reason,
+                        guess.name()
+                    ),
+                });
+            };
+            strict(encoding, bytes, name)
+        }
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+fn line_at(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn utf8(bytes: &[u8], name: &'static str) -> Result<Text, Rejection> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Text {
+            text: text.to_string(),
+            encoding: name,
+            warnings: Vec::new(),
+        }),
+        // Cut inside the last character: a file still being written. Keep what is complete;
+        // the next change event will bring the rest.
+        Err(e) if e.error_len().is_none() => {
+            let good = &bytes[..e.valid_up_to()];
+            Ok(Text {
+                text: String::from_utf8_lossy(good).into_owned(),
+                encoding: name,
+                warnings: vec![Warning {
+                    line: line_at(bytes, e.valid_up_to()),
+                    message: "the file ends inside a UTF-8 character (still being written?); \
+                              the partial character was dropped"
+                        .into(),
+                }],
+            })
+        }
+        Err(e) => Err(Rejection {
+            line: line_at(bytes, e.valid_up_to()),
+            reason: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        }),
+    }
+}
+
+fn strict(
+    encoding: &'static Encoding,
+    bytes: &[u8],
+    name: &'static str,
+) -> Result<Text, Rejection> {
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok(Text {
+            text: match text {
+                Cow::Borrowed(s) => s.to_string(),
+                Cow::Owned(s) => s,
+            },
+            encoding: name,
+            warnings: Vec::new(),
+        }),
+        None => Err(Rejection {
+            line: 1,
+            reason: format!("bytes that are not valid {name}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_names() {
+        for name in ["000_dde0ca4d50be1d1c.txt", "news.TXT", "新闻.txt"] {
+            assert!(is_article_name(name), "{name}");
+        }
+        for name in [
+            ".000_x.txt.swp",
+            "x.txt~",
+            ".#x.txt",
+            "4913",
+            "x.tmp",
+            ".hidden.txt",
+            "notes.md",
+            "x.txt.swp",
+            "#x.txt#",
+        ] {
+            assert!(!is_article_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode("新闻".as_bytes()).unwrap().text, "新闻");
+        let t = decode(b"\xef\xbb\xbf\xe6\x96\xb0").unwrap();
+        assert_eq!((t.text.as_str(), t.encoding), ("新", "UTF-8 (with BOM)"));
+    }
+
+    #[test]
+    fn gb18030_is_detected() {
+        let text = "江西宜春推进政协协商融入基层社会治理,群众的事情由群众商量。\n英语如下:\n";
+        let (bytes, _, _) = GB18030.encode(text);
+        let t = decode(&bytes).unwrap();
+        assert_eq!((t.text.as_str(), t.encoding), (text, "GB18030"));
+    }
+
+    #[test]
+    fn big5_is_detected() {
+        let text = "臺灣新聞報導,市政府今天宣佈新的交通政策,民眾反應熱烈。";
+        let (bytes, _, _) = BIG5.encode(text);
+        let t = decode(&bytes).unwrap();
+        assert_eq!((t.text.as_str(), t.encoding), (text, "Big5"));
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xff, 0xfe];
+        for unit in "新闻 news".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        let t = decode(&bytes).unwrap();
+        assert_eq!((t.text.as_str(), t.encoding), ("新闻 news", "UTF-16LE"));
+    }
+
+    #[test]
+    fn binary_is_rejected_with_its_line() {
+        let r = decode(b"line one\nline two\x00\x01\x02").unwrap_err();
+        assert_eq!(
+            (r.line, r.reason.as_str()),
+            (2, "not a text file: NUL byte")
+        );
+    }
+
+    #[test]
+    fn a_character_cut_at_the_end_is_dropped_with_a_warning() {
+        let mut bytes = "新闻\n新".as_bytes().to_vec();
+        bytes.pop();
+        let t = decode(&bytes).unwrap();
+        assert_eq!(t.text, "新闻\n");
+        assert_eq!(t.warnings[0].line, 2);
+    }
+
+    #[test]
+    fn undecodable_bytes_are_rejected() {
+        let r =
+            decode(b"caf\xe9 \xff\xfe\xfd and more plain ascii text here \x80\x81").unwrap_err();
+        assert!(r.reason.starts_with("not UTF-8"), "{}", r.reason);
+    }
+}

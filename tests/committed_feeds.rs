@@ -1,0 +1,70 @@
+//! The committed `feeds/` are what `bifeed build` makes of the committed `articles/`: a fresh
+//! build in another folder, at another time, must give the same bytes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().unwrap().is_dir() {
+            out.extend(
+                files(&entry.path())
+                    .into_iter()
+                    .map(|f| format!("{name}/{f}")),
+            );
+        } else {
+            out.push(name);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_fresh_build_of_the_samples_matches_the_committed_feeds() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo.join("articles"), &tmp.path().join("articles"));
+    fs::copy(repo.join("bifeed.yaml"), tmp.path().join("bifeed.yaml")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bifeed"))
+        .arg("build")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+
+    let committed = repo.join("feeds");
+    let fresh = tmp.path().join("feeds");
+    assert_eq!(files(&fresh), files(&committed), "the same files");
+    for name in files(&committed) {
+        let want = fs::read(committed.join(&name)).unwrap();
+        let got = fs::read(fresh.join(&name)).unwrap();
+        assert!(
+            want == got,
+            "{name} differs from a fresh build: run `cargo run --release -- build` and commit feeds/"
+        );
+    }
+    for name in common::FEEDS {
+        let feed = common::Feed::read(&committed.join(name));
+        assert!(!feed.parsed.entries.is_empty(), "{name}");
+    }
+}

@@ -1,0 +1,175 @@
+//! Helpers shared by the integration tests: run the real binary, write article files, and
+//! read feeds back with parsers bifeed does not use to write them (feed-rs, roxmltree).
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
+
+pub const FEEDS: [&str; 4] = ["zh/rss.xml", "zh/atom.xml", "en/rss.xml", "en/atom.xml"];
+
+/// A temporary site: an articles folder and an output folder.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("articles")).unwrap();
+        Site { dir }
+    }
+
+    pub fn articles(&self) -> PathBuf {
+        self.dir.path().join("articles")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("feeds")
+    }
+
+    /// Writes an article file with a fixed modification time (2024-06-01T12:00:00Z unless
+    /// `mtime` says otherwise), so dates derived from it are reproducible.
+    pub fn article(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        self.article_at(name, bytes, 1_717_243_200)
+    }
+
+    pub fn article_at(&self, name: &str, bytes: impl AsRef<[u8]>, unix_mtime: u64) -> PathBuf {
+        let path = self.articles().join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).unwrap();
+        }
+        fs::write(&path, bytes).unwrap();
+        let file = fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(unix_mtime))
+            .unwrap();
+        path
+    }
+
+    pub fn config(&self, yaml: &str) -> PathBuf {
+        let path = self.dir.path().join("bifeed.yaml");
+        fs::write(&path, yaml).unwrap();
+        path
+    }
+
+    /// Runs `bifeed <args>` in the site folder (so `articles/` and `feeds/` are its own).
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_bifeed"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    }
+
+    pub fn build(&self) -> Output {
+        let out = self.run(&["build"]);
+        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+        out
+    }
+
+    pub fn feed(&self, path: &str) -> Feed {
+        Feed::read(&self.out().join(path))
+    }
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A feed as independent parsers see it.
+pub struct Feed {
+    pub xml: String,
+    pub parsed: feed_rs::model::Feed,
+}
+
+impl Feed {
+    pub fn read(path: &Path) -> Feed {
+        let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Feed::from_bytes(&bytes)
+    }
+
+    /// Parses with roxmltree (strict XML 1.0 well-formedness) and feed-rs.
+    pub fn from_bytes(bytes: &[u8]) -> Feed {
+        let xml = String::from_utf8(bytes.to_vec()).expect("feeds are UTF-8");
+        assert_well_formed(&xml);
+        let parsed =
+            feed_rs::parser::parse(bytes).unwrap_or_else(|e| panic!("feed-rs: {e}\n{xml}"));
+        Feed { xml, parsed }
+    }
+
+    pub fn titles(&self) -> Vec<String> {
+        self.parsed
+            .entries
+            .iter()
+            .map(|e| {
+                e.title
+                    .as_ref()
+                    .map(|t| t.content.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.parsed.entries.iter().map(|e| e.id.clone()).collect()
+    }
+
+    /// Text of every element called `name` (any namespace), in document order.
+    pub fn texts(&self, name: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(&self.xml).unwrap();
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == name)
+            .map(|n| n.text().unwrap_or("").to_string())
+            .collect()
+    }
+
+    /// Value of `attr` on every element called `name`.
+    pub fn attrs(&self, name: &str, attr: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(&self.xml).unwrap();
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == name)
+            .filter_map(|n| n.attribute(attr).map(str::to_string))
+            .collect()
+    }
+}
+
+/// XML 1.0 well-formedness, including the characters XML forbids, checked by roxmltree.
+pub fn assert_well_formed(xml: &str) {
+    if let Err(e) = roxmltree::Document::parse(xml) {
+        panic!("not well-formed XML: {e}\n{xml}");
+    }
+    for c in xml.chars() {
+        let allowed = matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}');
+        assert!(
+            allowed,
+            "character U+{:04X} is not allowed in XML 1.0",
+            c as u32
+        );
+    }
+}
+
+/// An article in the standard layout; `{}`-free so tests can `replace` parts of it.
+pub fn article(zh_title: &str, en_title: &str, date: &str, keywords: &str) -> String {
+    format!(
+        "{zh_title}\n\
+         中新网杭州{month}月{day}日电(记者 王明)杭州港口扩建工程完工,集装箱码头新增泊位。\n\
+         港口负责人表示,集装箱吞吐能力提高三成,港口航运企业可以更快装卸。\n\
+         英语如下:\n\
+         ### Title: {en_title}\n\
+         ### Keywords: {keywords}\n\
+         ### News Content: {en_title}\n\
+         **China News Service, Hangzhou, May 20th (Reporter Wang Ming)** – The port expansion is **done**.\n\
+         Capacity rose by a third.\n\
+         【来源】http://www.chinanews.com/cj/{date}/123456.shtml\n\
+         Views: 42",
+        month = date[5..7].trim_start_matches('0'),
+        day = date[8..10].trim_start_matches('0'),
+    )
+}
