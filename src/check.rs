@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::Lang;
-use crate::build::{Collection, clash_message};
+use crate::collection::{Collection, clash_message};
 
 /// Counts for the closing line and the exit code.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -17,11 +17,9 @@ pub struct Counts {
 
 /// Writes the report. Rejected files make `check` fail; warnings do not.
 pub fn report(collection: &Collection, out: &mut dyn Write) -> io::Result<Counts> {
-    let mut counts = Counts {
-        files: collection.files.len(),
-        ..Counts::default()
-    };
-    for file in &collection.files {
+    let mut counts = Counts::default();
+    for file in collection.files() {
+        counts.files += 1;
         let path = file.path.display();
         let parsed = match &file.result {
             Err(rejection) => {
@@ -71,17 +69,10 @@ pub fn report(collection: &Collection, out: &mut dyn Write) -> io::Result<Counts
             writeln!(out, "{path}:{}: warning: {}", w.line, w.message)?;
         }
     }
-    for &(loser, winner) in &collection.superseded {
+    for (loser, winner) in collection.superseded() {
         counts.warnings += 1;
-        writeln!(
-            out,
-            "{}",
-            clash_message(&collection.files[loser], &collection.files[winner]).replacen(
-                ": id",
-                ": warning: id",
-                1
-            )
-        )?;
+        let message = clash_message(loser, winner).replacen(": id", ": warning: id", 1);
+        writeln!(out, "{message}")?;
     }
     writeln!(
         out,

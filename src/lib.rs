@@ -13,6 +13,7 @@ pub mod article;
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod collection;
 pub mod config;
 pub mod feed;
 pub mod output;

@@ -42,7 +42,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out: None,
             };
             let config = paths.load()?;
-            let collection = bifeed::build::load(&config)
+            let collection = bifeed::collection::Collection::load(&config)
                 .with_context(|| format!("checking {}", config.articles.display()))?;
             let counts = bifeed::check::report(&collection, &mut std::io::stdout().lock())?;
             Ok(if counts.rejected > 0 {

@@ -17,8 +17,40 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Path inside the articles folder; files are listed in this order.
     pub rel: PathBuf,
+    pub stamp: Stamp,
+}
+
+/// What tells, without reading a file, that it may have changed since it was last read.
+///
+/// Size and modification time catch writes; the inode and the change time (which no program
+/// can set back) also catch a file replaced by a rename, or by `cp -p` with an old mtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
     pub len: u64,
     pub modified: SystemTime,
+    inode: u64,
+    changed_ns: i128,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let (inode, changed_ns) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                meta.ino(),
+                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            )
+        };
+        #[cfg(not(unix))]
+        let (inode, changed_ns) = (0, 0);
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            inode,
+            changed_ns,
+        }
+    }
 }
 
 /// A `.txt` entry that cannot be an article (a fifo, a link leaving the folder, ...).
@@ -33,6 +65,8 @@ pub struct Unusable {
 pub struct Listing {
     pub files: Vec<SourceFile>,
     pub unusable: Vec<Unusable>,
+    /// Every folder walked, the articles folder first (the watcher watches each of them).
+    pub dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,8 +136,12 @@ pub fn list(root: &Path, skip: &[PathBuf]) -> Result<Listing, ListError> {
                 continue;
             }
         };
+        if entry.file_type().is_dir() {
+            listing.dirs.push(entry.path().to_path_buf());
+            continue;
+        }
         let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_dir() || !is_article_name(&name) {
+        if !is_article_name(&name) {
             continue;
         }
         let path = entry.path().to_path_buf();
@@ -153,8 +191,7 @@ pub fn list(root: &Path, skip: &[PathBuf]) -> Result<Listing, ListError> {
             continue;
         }
         listing.files.push(SourceFile {
-            len: meta.len(),
-            modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            stamp: Stamp::of(&meta),
             path,
             rel,
         });
