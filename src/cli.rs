@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Config, ConfigError};
+use crate::config::Sources;
 
 #[derive(Debug, Parser)]
 #[command(name = "bifeed", version, about, long_about = None)]
@@ -22,6 +22,16 @@ pub enum Command {
         /// Fail, writing nothing, when any article file is rejected.
         #[arg(long)]
         strict: bool,
+    },
+    /// Build once, then keep the feeds current on every change in the articles folder (and
+    /// the config file) until stopped with SIGINT or SIGTERM.
+    Watch {
+        #[command(flatten)]
+        paths: Paths,
+        /// Poll the folder every MS milliseconds instead of using OS file events (network
+        /// drives, WSL, some container mounts).
+        #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+        poll: Option<u64>,
     },
     /// Parse every article and report what was understood and every problem; exits 1 when
     /// any file is rejected.
@@ -50,15 +60,11 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// The config file with the command line's folders applied over it.
-    pub fn load(&self) -> Result<Config, ConfigError> {
-        let mut config = Config::load(self.config.as_deref())?;
-        if let Some(articles) = &self.articles {
-            config.articles = articles.clone();
+    pub fn sources(&self) -> Sources {
+        Sources {
+            file: self.config.clone(),
+            articles: self.articles.clone(),
+            output: self.out.clone(),
         }
-        if let Some(out) = &self.out {
-            config.output = out.clone();
-        }
-        Ok(config)
     }
 }

@@ -32,26 +32,41 @@ struct Entry {
 }
 
 /// What a refresh found.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     pub added: usize,
     pub changed: usize,
     pub removed: usize,
+    /// Files added or changed (paths inside the articles folder).
+    pub paths: Vec<PathBuf>,
 }
 
 impl Changes {
     pub fn any(&self) -> bool {
         self.added + self.changed + self.removed > 0
     }
+
+    pub fn merge(&mut self, other: Changes) {
+        self.added += other.added;
+        self.changed += other.changed;
+        self.removed += other.removed;
+        self.paths.extend(other.paths);
+    }
 }
 
 impl std::fmt::Display for Changes {
+    /// `0 added, 1 changed, 0 removed (a.txt)`; file names only when there are a few.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "{} added, {} changed, {} removed",
             self.added, self.changed, self.removed
-        )
+        )?;
+        if !self.paths.is_empty() && self.paths.len() <= 3 {
+            let names: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+            write!(f, " ({})", names.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -86,6 +101,7 @@ impl Collection {
                     } else {
                         changes.added += 1;
                     }
+                    changes.paths.push(file.rel.clone());
                     Entry {
                         stamp: Some(file.stamp),
                         outcome: read_article(file, config),
@@ -106,6 +122,7 @@ impl Collection {
                 } else {
                     changes.added += 1;
                 }
+                changes.paths.push(unusable.rel.clone());
             }
             let outcome = FileOutcome {
                 path: unusable.path,

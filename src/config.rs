@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::FixedOffset;
 use serde::Deserialize;
@@ -31,6 +32,58 @@ pub struct Config {
     /// Whether `base_url` came from the config (`serve` otherwise uses its own address).
     pub base_url_configured: bool,
     pub site: Site,
+    pub watch: WatchSettings,
+}
+
+/// How `watch` turns file events into rebuilds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchSettings {
+    /// Rebuild once no event has come for this long...
+    pub quiet: Duration,
+    /// ...but never later than this after the first event of a batch, however busy the folder.
+    pub max_delay: Duration,
+    /// Poll the folder at this interval instead of using the OS's file events.
+    pub poll: Option<Duration>,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        WatchSettings {
+            quiet: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            poll: None,
+        }
+    }
+}
+
+/// Where a run's settings come from: the config file, with the command line's folders over it.
+/// Kept whole so that `watch` can reload the config the same way when the file changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sources {
+    /// `--config`; without it, `./bifeed.yaml` when present.
+    pub file: Option<PathBuf>,
+    pub articles: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+}
+
+impl Sources {
+    pub fn load(&self) -> Result<Config, ConfigError> {
+        let mut config = Config::load(self.file.as_deref())?;
+        if let Some(articles) = &self.articles {
+            config.articles = articles.clone();
+        }
+        if let Some(output) = &self.output {
+            config.output = output.clone();
+        }
+        Ok(config)
+    }
+
+    /// The config file that is (or would be) read: watched for changes.
+    pub fn config_file(&self) -> PathBuf {
+        self.file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +114,7 @@ impl Default for Config {
             timezone: FixedOffset::east_opt(BEIJING).unwrap_or_else(|| unreachable!()),
             max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
             base_url_configured: false,
+            watch: WatchSettings::default(),
             site: Site {
                 id_prefix: default_id_prefix(&base_url),
                 base_url,
@@ -135,6 +189,19 @@ impl Config {
         if let Some(max) = raw.max_article_bytes {
             config.max_article_bytes = max;
         }
+        if let Some(watch) = raw.watch {
+            let ms = Duration::from_millis;
+            config.watch.quiet = watch.quiet_ms.map_or(config.watch.quiet, ms);
+            config.watch.max_delay = watch.max_delay_ms.map_or(config.watch.max_delay, ms);
+            config.watch.poll = watch.poll_ms.map(|p| ms(p.0));
+            if config.watch.max_delay < config.watch.quiet {
+                return Err(format!(
+                    "watch: max_delay_ms ({}) must not be shorter than quiet_ms ({})",
+                    config.watch.max_delay.as_millis(),
+                    config.watch.quiet.as_millis()
+                ));
+            }
+        }
         let site = &mut config.site;
         if let Some(WebUrl(url)) = raw.base_url {
             site.base_url = with_trailing_slash(url);
@@ -198,6 +265,38 @@ struct RawConfig {
     author: Option<RawAuthor>,
     zh: Option<RawChannel>,
     en: Option<RawChannel>,
+    watch: Option<RawWatch>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWatch {
+    quiet_ms: Option<u64>,
+    max_delay_ms: Option<u64>,
+    poll_ms: Option<PositiveMs>,
+}
+
+/// A poll interval: zero would spin.
+#[derive(Debug)]
+struct PositiveMs(u64);
+
+impl<'de> Deserialize<'de> for PositiveMs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Positive;
+        impl serde::de::Visitor<'_> for Positive {
+            type Value = PositiveMs;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number of milliseconds, at least 1")
+            }
+            fn visit_u64<E: serde::de::Error>(self, ms: u64) -> Result<PositiveMs, E> {
+                match ms {
+                    0 => Err(E::custom("must be at least 1 (milliseconds)")),
+                    ms => Ok(PositiveMs(ms)),
+                }
+            }
+        }
+        d.deserialize_u64(Positive)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -309,7 +408,8 @@ mod tests {
              max_article_bytes: 1000\n\
              author:\n  name: Desk\n  email: desk@example.org\n  uri: https://example.org/\n\
              zh:\n  title: 中文\n  description: 描述\n\
-             en:\n  title: English\n",
+             en:\n  title: English\n\
+             watch:\n  quiet_ms: 50\n  max_delay_ms: 500\n  poll_ms: 250\n",
         )
         .unwrap();
         assert_eq!(c.site.base_url.as_str(), "https://news.example.org/feeds/");
@@ -324,6 +424,25 @@ mod tests {
         assert_eq!(c.site.en.title, "English");
         assert_eq!(c.site.en.description, Config::default().site.en.description);
         assert!(c.base_url_configured);
+        assert_eq!(
+            c.watch,
+            WatchSettings {
+                quiet: Duration::from_millis(50),
+                max_delay: Duration::from_millis(500),
+                poll: Some(Duration::from_millis(250)),
+            }
+        );
+    }
+
+    #[test]
+    fn watch_delays_must_make_sense() {
+        let e = parse("watch:\n  quiet_ms: 500\n  max_delay_ms: 100\n").unwrap_err();
+        assert!(
+            e.contains("max_delay_ms (100) must not be shorter than quiet_ms (500)"),
+            "{e}"
+        );
+        let e = parse("watch:\n  poll_ms: 0\n").unwrap_err();
+        assert!(e.contains("watch.poll_ms: must be at least 1"), "{e}");
     }
 
     #[test]

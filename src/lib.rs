@@ -18,6 +18,7 @@ pub mod config;
 pub mod feed;
 pub mod output;
 pub mod source;
+pub mod watch;
 
 /// The two languages every article can carry, each published as its own pair of feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -5,18 +5,22 @@ use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use bifeed::cli::{Cli, Command, Paths};
+use bifeed::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-        .with_target(false)
-        .without_time()
-        .init();
+        .with_target(false);
+    // A one-shot command's lines need no clock; a long-running one's do.
+    if matches!(cli.command, Command::Watch { .. }) {
+        logs.init();
+    } else {
+        logs.without_time().init();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -29,19 +33,27 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build { paths, strict } => {
-            let config = paths.load()?;
+            let config = paths.sources().load()?;
             let summary = bifeed::build::build(&config, strict)
                 .with_context(|| format!("building feeds from {}", config.articles.display()))?;
             tracing::info!("{summary} → {}", config.output.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Watch { paths, poll } => {
+            let poll = poll.map(std::time::Duration::from_millis);
+            let watcher = bifeed::watch::Watcher::new(paths.sources(), poll)?;
+            bifeed::watch::stop_on_signals(watcher.stopper())
+                .context("installing signal handlers")?;
+            watcher.run()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { config, articles } => {
-            let paths = Paths {
-                config,
+            let sources = bifeed::config::Sources {
+                file: config,
                 articles,
-                out: None,
+                output: None,
             };
-            let config = paths.load()?;
+            let config = sources.load()?;
             let collection = bifeed::collection::Collection::load(&config)
                 .with_context(|| format!("checking {}", config.articles.display()))?;
             let counts = bifeed::check::report(&collection, &mut std::io::stdout().lock())?;

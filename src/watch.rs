@@ -1,0 +1,616 @@
+//! `bifeed watch`: keeps the feeds equal to what a fresh `bifeed build` would write.
+//!
+//! File events only say *when* to look, never *what* changed: every rebuild lists the folder
+//! (names and metadata, no reads) and re-reads only files whose stamp changed, so merged,
+//! lost or overflowed events cannot make the feeds drift from the folder.
+//!
+//! Every folder is watched on its own (not recursively) so the output folder is never
+//! watched even when it lies inside the articles folder, and the parents of the articles
+//! folder and of the config file are watched so that a deleted-and-recreated folder and
+//! config edits are seen. Events are coalesced: a rebuild starts once no event has come for
+//! `quiet`, but never later than `max_delay` after the first event of a batch.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
+
+use notify::event::EventKind;
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, Debouncer, NoCache};
+
+use crate::build::{self, BuildError};
+use crate::collection::Collection;
+use crate::config::{Config, ConfigError, Sources};
+use crate::source;
+
+/// How long the debouncer holds an event: short, since our own quiet period does the
+/// coalescing; the debouncer is there to pair renames and to report overflows as rescans.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// First retry after a failed rebuild (a full disk, say); doubled up to `MAX_RETRY`.
+const FIRST_RETRY: Duration = Duration::from_millis(500);
+const MAX_RETRY: Duration = Duration::from_secs(30);
+
+/// What the watcher's loop waits for.
+pub enum Message {
+    Events(DebounceEventResult),
+    Stop,
+}
+
+/// Stops a running watcher from another thread (a signal handler, the HTTP server).
+#[derive(Clone)]
+pub struct Stopper(Sender<Message>);
+
+impl Stopper {
+    /// Asks the watcher to stop once the rebuild in progress, if any, has finished.
+    pub fn stop(&self) {
+        let _ = self.0.send(Message::Stop);
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot watch for file changes: {0}")]
+    Notify(#[from] notify::Error),
+    #[error("cannot resolve {}: {source}", path.display())]
+    Path {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub struct Watcher {
+    sources: Sources,
+    /// `--poll`, which wins over the config's `watch.poll_ms`.
+    poll_override: Option<Duration>,
+    config: Config,
+    collection: Collection,
+    paths: WatchedPaths,
+    fs: FsWatch,
+    rx: Receiver<Message>,
+    tx: Sender<Message>,
+    /// The last rebuild failed: retry even without events.
+    retry: Option<Duration>,
+}
+
+/// The paths the watcher compares event paths with, made absolute once.
+struct WatchedPaths {
+    articles: PathBuf,
+    output: PathBuf,
+    config_file: PathBuf,
+}
+
+impl WatchedPaths {
+    fn new(config: &Config, sources: &Sources) -> Result<WatchedPaths, WatchError> {
+        let absolute = |p: &Path| {
+            std::path::absolute(p).map_err(|source| WatchError::Path {
+                path: p.to_path_buf(),
+                source,
+            })
+        };
+        Ok(WatchedPaths {
+            articles: absolute(&config.articles)?,
+            output: absolute(&config.output)?,
+            config_file: absolute(&sources.config_file())?,
+        })
+    }
+}
+
+impl Watcher {
+    /// Loads the config and starts watching. An invalid config at start is an error; later
+    /// it only keeps the last good one in force.
+    pub fn new(sources: Sources, poll_override: Option<Duration>) -> Result<Watcher, WatchError> {
+        let config = sources.load()?;
+        let paths = WatchedPaths::new(&config, &sources)?;
+        let (tx, rx) = channel();
+        let poll = poll_override.or(config.watch.poll);
+        let fs = FsWatch::new(tx.clone(), poll)?;
+        Ok(Watcher {
+            sources,
+            poll_override,
+            config,
+            collection: Collection::default(),
+            paths,
+            fs,
+            rx,
+            tx,
+            retry: None,
+        })
+    }
+
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.tx.clone())
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Builds once, then rebuilds after every settled batch of changes until stopped.
+    pub fn run(mut self) -> Result<(), WatchError> {
+        let mode = match self.fs.poll {
+            Some(interval) => format!("polling every {} ms", interval.as_millis()),
+            None => "OS file events".to_string(),
+        };
+        tracing::info!(
+            "watching {} ({mode}), writing {}",
+            self.config.articles.display(),
+            self.config.output.display()
+        );
+        self.rebuild(false, true);
+        let mut batch: Option<Batch> = None;
+        loop {
+            let deadline = batch
+                .as_ref()
+                .map(|b| b.deadline(&self.config))
+                .or_else(|| self.retry.map(|r| Instant::now() + r));
+            let message = match deadline {
+                Some(at) => self
+                    .rx
+                    .recv_timeout(at.saturating_duration_since(Instant::now())),
+                None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match message {
+                Ok(Message::Events(Ok(events))) => {
+                    for event in &events {
+                        if let Some(kind) = self.relevance(event) {
+                            batch
+                                .get_or_insert_with(|| Batch::new(event.time))
+                                .add(event.time, kind);
+                        }
+                    }
+                }
+                Ok(Message::Events(Err(errors))) => {
+                    for e in &errors {
+                        tracing::warn!("file watch: {e}");
+                        if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
+                            self.fall_back_to_polling();
+                        }
+                    }
+                    let now = Instant::now();
+                    batch
+                        .get_or_insert_with(|| Batch::new(now))
+                        .add(now, Change::Articles);
+                }
+                Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    let config_changed = batch.take().is_some_and(|b| b.config);
+                    self.rebuild(config_changed, false);
+                }
+            }
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+
+    fn relevance(&self, event: &DebouncedEvent) -> Option<Change> {
+        relevance(event, &self.paths, |dir| self.fs.is_watched(dir))
+    }
+
+    /// Lists the folder, re-reads what changed and writes the feeds that changed.
+    fn rebuild(&mut self, config_changed: bool, first: bool) {
+        let started = Instant::now();
+        if config_changed {
+            self.reload_config();
+        }
+        // Watch before listing: whatever is written after the listing is then an event.
+        self.sync_watches();
+        let mut changes = match self.collection.refresh(&self.config) {
+            Ok(changes) => changes,
+            Err(e) => {
+                tracing::error!("{e}; the feeds are left as they are until it is back");
+                self.sync_watches();
+                return;
+            }
+        };
+        // A folder that appeared since the last listing is watched from now on; what was
+        // written into it before the watch took hold is picked up by listing once more.
+        if self.sync_watches() {
+            match self.collection.refresh(&self.config) {
+                Ok(more) => changes.merge(more),
+                Err(e) => tracing::error!("{e}"),
+            }
+        }
+        if !changes.any() && !config_changed && !first && self.retry.is_none() {
+            tracing::debug!("nothing changed");
+            return;
+        }
+        if first {
+            self.collection.log_problems();
+        } else {
+            self.collection
+                .log_problems_of(changes.paths.iter().map(PathBuf::as_path));
+        }
+        match build::render_and_publish(&self.config, &self.collection) {
+            Ok(summary) => {
+                self.retry = None;
+                let written = if summary.written.is_empty() {
+                    "no feed changed".to_string()
+                } else {
+                    format!("wrote {}", summary.written.join(", "))
+                };
+                tracing::info!(
+                    "{} in {} ms: {}; {} articles (zh {}, en {}), {} rejected; {written}",
+                    if first { "built" } else { "rebuilt" },
+                    started.elapsed().as_millis(),
+                    changes,
+                    summary.articles,
+                    summary.zh_items,
+                    summary.en_items,
+                    summary.rejected,
+                );
+            }
+            Err(e) => {
+                let retry = self.retry.map_or(FIRST_RETRY, |r| (r * 2).min(MAX_RETRY));
+                tracing::error!(
+                    "{}; the previous feeds stay in place; retrying in {} ms",
+                    describe(&e),
+                    retry.as_millis()
+                );
+                self.retry = Some(retry);
+            }
+        }
+    }
+
+    fn reload_config(&mut self) {
+        match self.sources.load() {
+            Ok(config) if config == self.config => {}
+            Ok(config) => {
+                tracing::info!(
+                    "configuration reloaded from {}",
+                    self.paths.config_file.display()
+                );
+                let moved =
+                    config.articles != self.config.articles || config.output != self.config.output;
+                let poll = self.poll_override.or(config.watch.poll);
+                self.config = config;
+                if moved {
+                    // Another folder: start from nothing, as a fresh build would.
+                    self.collection = Collection::default();
+                    match WatchedPaths::new(&self.config, &self.sources) {
+                        Ok(paths) => self.paths = paths,
+                        Err(e) => tracing::error!("{e}"),
+                    }
+                }
+                if poll != self.fs.poll {
+                    match FsWatch::new(self.tx.clone(), poll) {
+                        Ok(fs) => self.fs = fs,
+                        Err(e) => tracing::error!("{e}; keeping the current file watch"),
+                    }
+                }
+            }
+            Err(e) => tracing::error!("{e}; keeping the previous configuration"),
+        }
+    }
+
+    /// Watches exactly the folders of the last listing plus the parents of the articles
+    /// folder and of the config file. Returns whether a folder was newly watched.
+    fn sync_watches(&mut self) -> bool {
+        let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
+        for dir in self.collection.dirs() {
+            if let Ok(dir) = std::path::absolute(dir) {
+                wanted.insert(dir);
+            }
+        }
+        if self.paths.articles.is_dir() {
+            wanted.insert(self.paths.articles.clone());
+        }
+        for path in [&self.paths.articles, &self.paths.config_file] {
+            if let Some(parent) = path.parent().filter(|p| p.is_dir()) {
+                wanted.insert(parent.to_path_buf());
+            }
+        }
+        wanted.retain(|d| !d.starts_with(&self.paths.output));
+        match self.fs.sync(&wanted) {
+            Ok(added) => added,
+            Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
+                self.fall_back_to_polling();
+                self.fs.sync(&wanted).unwrap_or(false)
+            }
+            Err(e) => {
+                tracing::warn!("file watch: {e}");
+                false
+            }
+        }
+    }
+
+    fn fall_back_to_polling(&mut self) {
+        if self.fs.poll.is_some() {
+            return;
+        }
+        let interval = Duration::from_millis(1000);
+        tracing::warn!(
+            "the OS limit on watched folders is reached (Linux: sysctl fs.inotify.max_user_watches); \
+             polling every {} ms instead. Raise the limit, e.g. \
+             `sysctl fs.inotify.max_user_watches=524288`, to get events again",
+            interval.as_millis()
+        );
+        match FsWatch::new(self.tx.clone(), Some(interval)) {
+            Ok(fs) => self.fs = fs,
+            Err(e) => tracing::error!("cannot poll either: {e}"),
+        }
+    }
+}
+
+/// Whether an event concerns the articles, the config, or nothing we publish. `folders` are
+/// the folders being watched: a path among them was a folder even if it is gone now.
+fn relevance(
+    event: &DebouncedEvent,
+    paths: &WatchedPaths,
+    is_watched_folder: impl Fn(&Path) -> bool,
+) -> Option<Change> {
+    if event.need_rescan() {
+        return Some(Change::Articles);
+    }
+    // Reads are events too on Linux: reacting to them would rebuild forever on our own reads.
+    if matches!(event.kind, EventKind::Access(_)) {
+        return None;
+    }
+    let mut change = None;
+    for path in &event.paths {
+        if *path == paths.config_file {
+            return Some(Change::Config);
+        }
+        if path.starts_with(&paths.output) || !path.starts_with(&paths.articles) {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let is_folder = *path == paths.articles
+            || is_watched_folder(path)
+            || (!name.starts_with('.') && path.is_dir());
+        if is_folder || source::is_article_name(&name) {
+            change = Some(Change::Articles);
+        }
+    }
+    change
+}
+
+fn describe(e: &BuildError) -> String {
+    match e {
+        BuildError::List(e) => e.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// What an event asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Articles,
+    Config,
+}
+
+/// Events waiting for their rebuild.
+struct Batch {
+    first: Instant,
+    last: Instant,
+    config: bool,
+}
+
+impl Batch {
+    fn new(at: Instant) -> Batch {
+        Batch {
+            first: at,
+            last: at,
+            config: false,
+        }
+    }
+
+    fn add(&mut self, at: Instant, change: Change) {
+        self.last = self.last.max(at);
+        self.first = self.first.min(at);
+        self.config |= change == Change::Config;
+    }
+
+    /// Quiet for `quiet` since the last event, but no later than `max_delay` after the first.
+    fn deadline(&self, config: &Config) -> Instant {
+        (self.last + config.watch.quiet).min(self.first + config.watch.max_delay)
+    }
+}
+
+/// The OS watch (or the poller) and the folders it watches.
+struct FsWatch {
+    backend: Backend,
+    watched: BTreeSet<PathBuf>,
+    poll: Option<Duration>,
+}
+
+enum Backend {
+    Os(Debouncer<RecommendedWatcher, NoCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+impl FsWatch {
+    fn new(tx: Sender<Message>, poll: Option<Duration>) -> Result<FsWatch, notify::Error> {
+        let handler = move |result: DebounceEventResult| {
+            let _ = tx.send(Message::Events(result));
+        };
+        let backend = match poll {
+            None => Backend::Os(notify_debouncer_full::new_debouncer_opt(
+                DEBOUNCE,
+                None,
+                handler,
+                NoCache,
+                notify::Config::default(),
+            )?),
+            Some(interval) => Backend::Poll(notify_debouncer_full::new_debouncer_opt(
+                DEBOUNCE,
+                None,
+                handler,
+                NoCache,
+                notify::Config::default().with_poll_interval(interval),
+            )?),
+        };
+        Ok(FsWatch {
+            backend,
+            watched: BTreeSet::new(),
+            poll,
+        })
+    }
+
+    fn is_watched(&self, dir: &Path) -> bool {
+        self.watched.contains(dir)
+    }
+
+    /// Watches `wanted` and nothing else. Returns whether a folder was newly watched.
+    ///
+    /// With OS events every wanted folder is watched again each time: for a folder that is
+    /// still the same this changes nothing, and a folder deleted and created again under the
+    /// same name gets the new watch it needs, even if the events telling so were lost. (The
+    /// poller compares by name on every round, so it only needs new folders.)
+    fn sync(&mut self, wanted: &BTreeSet<PathBuf>) -> Result<bool, notify::Error> {
+        let gone: Vec<PathBuf> = self.watched.difference(wanted).cloned().collect();
+        for dir in gone {
+            // The OS already dropped the watch of a deleted folder; nothing to undo then.
+            let _ = match &mut self.backend {
+                Backend::Os(d) => d.unwatch(&dir),
+                Backend::Poll(d) => d.unwatch(&dir),
+            };
+            self.watched.remove(&dir);
+        }
+        let mut added = false;
+        for dir in wanted {
+            let new = !self.watched.contains(dir);
+            let result = match &mut self.backend {
+                Backend::Os(d) => d.watch(dir, RecursiveMode::NonRecursive),
+                Backend::Poll(d) if new => d.watch(dir, RecursiveMode::NonRecursive),
+                Backend::Poll(_) => Ok(()),
+            };
+            match result {
+                Ok(()) => {
+                    added |= new;
+                    self.watched.insert(dir.clone());
+                }
+                Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => return Err(e),
+                // Deleted between listing and watching: the next event lists again.
+                Err(e) => {
+                    self.watched.remove(dir);
+                    tracing::debug!("cannot watch {}: {e}", dir.display());
+                }
+            }
+        }
+        Ok(added)
+    }
+}
+
+/// Stops `stopper`'s watcher on SIGINT or SIGTERM.
+pub fn stop_on_signals(stopper: Stopper) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                tracing::info!("signal {signal}: stopping after the write in progress");
+                stopper.stop();
+            }
+        })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, CreateKind, Event, ModifyKind, RemoveKind, RenameMode};
+
+    fn paths() -> WatchedPaths {
+        WatchedPaths {
+            articles: PathBuf::from("/site/articles"),
+            output: PathBuf::from("/site/articles/feeds"),
+            config_file: PathBuf::from("/site/bifeed.yaml"),
+        }
+    }
+
+    fn event(kind: EventKind, paths: &[&str]) -> DebouncedEvent {
+        let mut event = Event::new(kind);
+        for p in paths {
+            event = event.add_path(PathBuf::from(p));
+        }
+        DebouncedEvent::new(event, Instant::now())
+    }
+
+    fn relevant(kind: EventKind, p: &[&str]) -> Option<Change> {
+        relevance(&event(kind, p), &paths(), |dir| {
+            dir == Path::new("/site/articles/2024")
+        })
+    }
+
+    #[test]
+    fn article_changes_trigger_a_rebuild() {
+        let create = EventKind::Create(CreateKind::File);
+        let modify = EventKind::Modify(ModifyKind::Any);
+        assert_eq!(
+            relevant(create, &["/site/articles/001_x.txt"]),
+            Some(Change::Articles)
+        );
+        assert_eq!(
+            relevant(modify, &["/site/articles/2024/a.TXT"]),
+            Some(Change::Articles)
+        );
+        let rename = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        assert_eq!(
+            relevant(
+                rename,
+                &["/site/articles/.x.txt.tmp", "/site/articles/x.txt"]
+            ),
+            Some(Change::Articles),
+            "a temporary renamed over an article"
+        );
+        // A watched folder that is gone now, and the articles folder itself.
+        let remove = EventKind::Remove(RemoveKind::Folder);
+        assert_eq!(
+            relevant(remove, &["/site/articles/2024"]),
+            Some(Change::Articles)
+        );
+        assert_eq!(
+            relevant(remove, &["/site/articles"]),
+            Some(Change::Articles)
+        );
+    }
+
+    #[test]
+    fn editor_temporaries_reads_and_other_files_trigger_nothing() {
+        let create = EventKind::Create(CreateKind::File);
+        for p in [
+            "/site/articles/.001_x.txt.swp",
+            "/site/articles/001_x.txt~",
+            "/site/articles/.#001_x.txt",
+            "/site/articles/4913",
+            "/site/articles/x.tmp",
+            "/site/articles/.hidden",
+            "/site/articles/notes.md",
+            "/site/articles/feeds/zh/rss.xml",
+            "/site/other.txt",
+        ] {
+            assert_eq!(relevant(create, &[p]), None, "{p}");
+        }
+        let read = EventKind::Access(AccessKind::Open(notify::event::AccessMode::Read));
+        assert_eq!(relevant(read, &["/site/articles/001_x.txt"]), None);
+    }
+
+    #[test]
+    fn the_config_file_is_its_own_change() {
+        let modify = EventKind::Modify(ModifyKind::Any);
+        assert_eq!(
+            relevant(modify, &["/site/bifeed.yaml"]),
+            Some(Change::Config)
+        );
+    }
+
+    #[test]
+    fn a_batch_waits_for_quiet_but_not_past_the_maximum_delay() {
+        let config = Config::default();
+        let start = Instant::now();
+        let mut batch = Batch::new(start);
+        assert_eq!(batch.deadline(&config), start + Duration::from_millis(100));
+        batch.add(start + Duration::from_millis(50), Change::Articles);
+        assert_eq!(batch.deadline(&config), start + Duration::from_millis(150));
+        batch.add(start + Duration::from_millis(990), Change::Config);
+        assert_eq!(batch.deadline(&config), start + Duration::from_millis(1000));
+        assert!(batch.config);
+    }
+}

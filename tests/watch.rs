@@ -1,0 +1,452 @@
+//! `bifeed watch` end to end: the real binary on a temporary folder, every kind of change,
+//! then the watched output must equal a fresh `bifeed build` byte for byte.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{FEEDS, Site, article};
+
+/// Generous: CI machines are slow and shared. Nothing waits this long when things work.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+struct Watching {
+    site: Site,
+    child: Child,
+    log: PathBuf,
+}
+
+impl Watching {
+    fn start(site: Site, args: &[&str]) -> Watching {
+        let log = site.dir.path().join("watch.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_bifeed"))
+            .arg("watch")
+            .args(args)
+            .current_dir(site.dir.path())
+            .env("RUST_LOG", "debug")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let watching = Watching { site, child, log };
+        watching.wait_for("the first build", |w| w.log().contains("built in"));
+        watching
+    }
+
+    fn log(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Polls `done` until it holds, failing with the log after the deadline.
+    fn wait_for(&self, what: &str, done: impl Fn(&Watching) -> bool) {
+        let start = Instant::now();
+        while !done(self) {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn titles(&self, feed: &str) -> Vec<String> {
+        let path = self.site.out().join(feed);
+        match fs::read(&path) {
+            Ok(bytes) => common::Feed::from_bytes(&bytes).titles(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn wait_for_titles(&self, feed: &str, want: &[&str]) {
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        self.wait_for(&format!("{feed} to hold {want:?}"), |w| {
+            let mut got = w.titles(feed);
+            got.sort();
+            got == want
+        });
+    }
+
+    /// The watched feeds become byte-identical to a fresh build of the same folder.
+    fn assert_matches_fresh_build(&self) {
+        let fresh = self.site.dir.path().join("fresh");
+        let out = self.site.run(&["build", "--out", fresh.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let want: Vec<Vec<u8>> = FEEDS
+            .iter()
+            .map(|f| fs::read(fresh.join(f)).unwrap())
+            .collect();
+        self.wait_for("the feeds to equal a fresh build", |w| {
+            FEEDS
+                .iter()
+                .zip(&want)
+                .all(|(f, bytes)| fs::read(w.site.out().join(f)).ok().as_ref() == Some(bytes))
+        });
+        fs::remove_dir_all(fresh).unwrap();
+    }
+
+    /// SIGTERM: the watcher finishes what it is writing and exits 0.
+    fn stop(mut self) -> String {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "watch did not stop; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let log = self.log();
+        assert_eq!(status.code(), Some(0), "log:\n{log}");
+        assert!(log.contains("stopped"), "{log}");
+        log
+    }
+
+    fn articles(&self) -> PathBuf {
+        self.site.articles()
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn story(n: u32) -> String {
+    article(
+        &format!("新闻{n}"),
+        &format!("Story {n}"),
+        &format!("2024/05-{:02}", n % 28 + 1),
+        "k",
+    )
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(path, text).unwrap();
+}
+
+fn started_with(stories: &[u32]) -> Watching {
+    let site = Site::new();
+    for &n in stories {
+        site.article(&format!("{n:03}_{n:016x}.txt"), story(n));
+    }
+    Watching::start(site, &[])
+}
+
+fn name(n: u32) -> String {
+    format!("{n:03}_{n:016x}.txt")
+}
+
+#[test]
+fn create_modify_delete() {
+    let w = started_with(&[1, 2]);
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2"]);
+    write(&w.articles().join(name(3)), &story(3));
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2", "Story 3"]);
+    write(
+        &w.articles().join(name(2)),
+        &story(2).replace("Story 2", "Story 2 revised"),
+    );
+    w.wait_for_titles("en/atom.xml", &["Story 1", "Story 2 revised", "Story 3"]);
+    fs::remove_file(w.articles().join(name(1))).unwrap();
+    w.wait_for_titles("zh/rss.xml", &["新闻2", "新闻3"]);
+    w.assert_matches_fresh_build();
+    let log = w.stop();
+    assert!(log.contains("0 added, 1 changed, 0 removed (002_"), "{log}");
+}
+
+#[test]
+fn renames_and_moves_in_and_out() {
+    let w = started_with(&[1, 2]);
+    let outside = w.site.dir.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    // Rename within the folder: the id stays, the item stays.
+    fs::rename(
+        w.articles().join(name(1)),
+        w.articles().join("renamed_0000000000000001.txt"),
+    )
+    .unwrap();
+    // Move out of the folder.
+    fs::rename(w.articles().join(name(2)), outside.join(name(2))).unwrap();
+    w.wait_for_titles("en/rss.xml", &["Story 1"]);
+    // Move into the folder.
+    write(&outside.join(name(5)), &story(5));
+    fs::rename(outside.join(name(5)), w.articles().join(name(5))).unwrap();
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 5"]);
+    // Renamed to a name that is not an article: it leaves the feeds.
+    fs::rename(w.articles().join(name(5)), w.articles().join("005.txt.bak")).unwrap();
+    w.wait_for_titles("en/rss.xml", &["Story 1"]);
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn editor_save_patterns() {
+    let w = started_with(&[1, 2, 3]);
+    // Write a temporary file, then rename it over the article (most editors, rsync).
+    let tmp = w.articles().join(".001.txt.tmp");
+    write(
+        &tmp,
+        &story(1).replace("Story 1", "Story 1 saved atomically"),
+    );
+    fs::rename(&tmp, w.articles().join(name(1))).unwrap();
+    w.wait_for_titles(
+        "en/rss.xml",
+        &["Story 1 saved atomically", "Story 2", "Story 3"],
+    );
+
+    // vim: probe file 4913, rename the original to a backup, write anew, delete the backup.
+    let target = w.articles().join(name(2));
+    write(&w.articles().join("4913"), "");
+    fs::remove_file(w.articles().join("4913")).unwrap();
+    let backup = w.articles().join(format!("{}~", name(2)));
+    fs::rename(&target, &backup).unwrap();
+    write(&target, &story(2).replace("Story 2", "Story 2 from vim"));
+    fs::remove_file(&backup).unwrap();
+    w.wait_for_titles(
+        "en/rss.xml",
+        &["Story 1 saved atomically", "Story 2 from vim", "Story 3"],
+    );
+
+    // sed -i: a temporary in the same folder renamed over the file.
+    let status = Command::new("sed")
+        .args(["-i", "s/Story 3/Story 3 via sed/g"])
+        .arg(w.articles().join(name(3)))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    w.wait_for_titles(
+        "en/rss.xml",
+        &[
+            "Story 1 saved atomically",
+            "Story 2 from vim",
+            "Story 3 via sed",
+        ],
+    );
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn editor_temporaries_trigger_nothing() {
+    let w = started_with(&[1]);
+    for temp in [
+        ".001.txt.swp",
+        "001.txt~",
+        ".#001.txt",
+        "4913",
+        "x.tmp",
+        ".hidden.txt",
+        "notes.md",
+    ] {
+        write(&w.articles().join(temp), "not an article\u{0}");
+    }
+    write(&w.articles().join(name(2)), &story(2));
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2"]);
+    w.assert_matches_fresh_build();
+    let log = w.stop();
+    assert!(
+        !log.contains("nothing changed"),
+        "a temporary file caused a rebuild:\n{log}"
+    );
+    assert!(!log.contains("rejected:"), "{log}");
+}
+
+#[test]
+fn a_new_subfolder_with_files() {
+    let w = started_with(&[1]);
+    let sub = w.articles().join("2024/05");
+    fs::create_dir_all(&sub).unwrap();
+    // Written at once, before the watcher can have watched the new folders.
+    write(&sub.join(name(2)), &story(2));
+    write(&sub.join(name(3)), &story(3));
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2", "Story 3"]);
+    // A later file in the new folder is seen too: the folder is watched now.
+    write(&sub.join(name(4)), &story(4));
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2", "Story 3", "Story 4"]);
+    fs::remove_dir_all(w.articles().join("2024")).unwrap();
+    w.wait_for_titles("en/rss.xml", &["Story 1"]);
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn the_folder_deleted_and_created_again() {
+    let w = started_with(&[1, 2]);
+    fs::remove_dir_all(w.articles()).unwrap();
+    fs::create_dir(w.articles()).unwrap();
+    write(&w.articles().join(name(7)), &story(7));
+    w.wait_for_titles("en/rss.xml", &["Story 7"]);
+    // The new folder is watched, not just listed once.
+    write(&w.articles().join(name(8)), &story(8));
+    w.wait_for_titles("en/rss.xml", &["Story 7", "Story 8"]);
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn while_the_folder_is_missing_the_feeds_stay() {
+    let w = started_with(&[1, 2]);
+    let parked = w.site.dir.path().join("parked");
+    fs::rename(w.articles(), &parked).unwrap();
+    w.wait_for("the missing folder to be reported", |w| {
+        w.log().contains("cannot read the articles folder")
+    });
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2"]);
+    fs::rename(&parked, w.articles()).unwrap();
+    write(&w.articles().join(name(3)), &story(3));
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2", "Story 3"]);
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn a_burst_of_500_files() {
+    let w = started_with(&[]);
+    for n in 1..=500 {
+        write(&w.articles().join(name(n)), &story(n));
+    }
+    w.wait_for("all 500 articles", |w| w.log().contains("500 articles"));
+    w.assert_matches_fresh_build();
+    let log = w.stop();
+    let rebuilds = log.matches("rebuilt in").count();
+    assert!(rebuilds < 50, "{rebuilds} rebuilds for one burst:\n{log}");
+}
+
+#[test]
+fn bad_and_half_written_articles() {
+    let w = started_with(&[1]);
+    write(&w.articles().join("bad_0000000000000bad.txt"), "");
+    w.wait_for("the bad file to be reported", |w| {
+        w.log()
+            .contains("bad_0000000000000bad.txt:1: rejected: empty file")
+    });
+    // Half an article: only its Chinese headline so far.
+    let half = w.articles().join(name(2));
+    let full = story(2);
+    write(&half, full.lines().next().unwrap());
+    w.wait_for("the half-written file to be reported", |w| {
+        w.log().contains(&format!("{}:1: rejected", name(2)))
+    });
+    // The writer finishes: the next event brings the whole article.
+    write(&half, &full);
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2"]);
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn config_changes_are_picked_up_and_bad_ones_ignored() {
+    let site = Site::new();
+    for n in 1..=3 {
+        site.article(&name(n), story(n));
+    }
+    site.config("limit: 1\n");
+    let w = Watching::start(site, &[]);
+    w.wait_for("limit 1", |w| w.titles("en/rss.xml").len() == 1);
+    w.site.config("limit: 2\n");
+    w.wait_for("limit 2", |w| w.titles("en/rss.xml").len() == 2);
+    w.site.config("limit: 2\nlimt: 3\n");
+    w.wait_for("the bad config to be reported", |w| {
+        w.log().contains("unknown field `limt`")
+            && w.log().contains("keeping the previous configuration")
+    });
+    // Still running with the last good config.
+    write(&w.articles().join(name(9)), &story(9));
+    w.wait_for("the new article under limit 2", |w| {
+        w.titles("en/rss.xml").contains(&"Story 9".to_string()) && w.titles("en/rss.xml").len() == 2
+    });
+    w.site.config("limit: 2\n");
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn an_output_folder_inside_the_articles_folder_is_not_watched() {
+    let site = Site::new();
+    site.article(&name(1), story(1));
+    site.config("output: articles/feeds\n");
+    let w = Watching::start(site, &[]);
+    let feed = w.articles().join("feeds/en/rss.xml");
+    write(&w.articles().join(name(2)), &story(2));
+    w.wait_for("story 2", |_| {
+        fs::read_to_string(&feed)
+            .unwrap_or_default()
+            .contains("Story 2")
+    });
+    write(&w.articles().join(name(3)), &story(3));
+    w.wait_for("story 3", |_| {
+        fs::read_to_string(&feed)
+            .unwrap_or_default()
+            .contains("Story 3")
+    });
+    let log = w.stop();
+    assert!(
+        !log.contains("nothing changed"),
+        "writing the feeds caused rebuilds:\n{log}"
+    );
+    assert_eq!(log.matches("rebuilt in").count(), 2, "{log}");
+}
+
+#[test]
+fn a_storm_of_writes_cannot_starve_the_feeds() {
+    let w = started_with(&[1]);
+    // Rewrite one article every 20 ms: there is never 100 ms of quiet, so only the maximum
+    // delay (1 s) can bring a rebuild while the storm lasts.
+    let path = w.articles().join(name(2));
+    let start = Instant::now();
+    let mut version = 0;
+    let reflected = loop {
+        version += 1;
+        write(
+            &path,
+            &story(2).replace("Story 2", &format!("Storm {version}")),
+        );
+        if w.titles("en/rss.xml")
+            .iter()
+            .any(|t| t.starts_with("Storm"))
+        {
+            break true;
+        }
+        if start.elapsed() > DEADLINE {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(reflected, "no rebuild during the storm; log:\n{}", w.log());
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn polling_mode() {
+    let site = Site::new();
+    site.article(&name(1), story(1));
+    let w = Watching::start(site, &["--poll", "50"]);
+    assert!(w.log().contains("polling every 50 ms"), "{}", w.log());
+    write(&w.articles().join(name(2)), &story(2));
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2"]);
+    fs::remove_file(w.articles().join(name(1))).unwrap();
+    w.wait_for_titles("en/rss.xml", &["Story 2"]);
+    w.assert_matches_fresh_build();
+    w.stop();
+}
