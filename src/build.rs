@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::Lang;
+use crate::article::Article;
 use crate::collection::Collection;
 use crate::config::Config;
 use crate::feed::{self, FeedFile};
@@ -55,32 +56,40 @@ impl std::fmt::Display for Summary {
 /// `bifeed build`: reads the articles folder and writes the four feeds.
 pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
     let started = Instant::now();
-    let collection = Collection::load(config)?;
-    collection.log_problems();
-    let rejected = collection.rejected();
+    let (mut collection, changes) = Collection::load(config)?;
+    for problem in changes.problems.iter().chain(&collection.clashes()) {
+        tracing::warn!("{problem}");
+    }
+    let rejected = collection.counts().rejected;
     if strict && rejected > 0 {
         return Err(BuildError::Strict(rejected));
     }
-    let mut summary = render_and_publish(config, &collection)?;
+    let mut summary = render_and_publish(config, &mut collection)?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
 
 /// Renders the feeds of `collection` and writes those whose bytes changed.
-pub fn render_and_publish(config: &Config, collection: &Collection) -> Result<Summary, BuildError> {
-    let articles = collection.articles();
+pub fn render_and_publish(
+    config: &Config,
+    collection: &mut Collection,
+) -> Result<Summary, BuildError> {
+    let started = Instant::now();
+    let shown = collection.feed_articles(config);
+    let articles: Vec<&Article> = shown.iter().map(|a| a.as_ref()).collect();
     let files = feed::render(&config.site, &articles, config.limit);
+    let rendered = started.elapsed();
     let mut summary = publish(&config.output, &files)?;
-    summary.articles = articles.len();
-    summary.rejected = collection.rejected();
-    let count = |lang| {
-        articles
-            .iter()
-            .filter(|a| a.version(lang).is_some())
-            .count()
-    };
-    summary.zh_items = count(Lang::Zh);
-    summary.en_items = count(Lang::En);
+    tracing::debug!(
+        "rendered in {} µs, written in {} µs",
+        rendered.as_micros(),
+        (started.elapsed() - rendered).as_micros()
+    );
+    let counts = collection.counts();
+    summary.articles = counts.articles;
+    summary.rejected = counts.rejected;
+    summary.zh_items = counts.zh;
+    summary.en_items = counts.en;
     Ok(summary)
 }
 

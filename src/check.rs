@@ -1,10 +1,12 @@
 //! `bifeed check`: what bifeed understood of every article file, and every problem as
 //! `path:line: reason`.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use crate::Lang;
-use crate::collection::{Collection, clash_message};
+use crate::collection::{FileOutcome, clash_message};
 
 /// Counts for the closing line and the exit code.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -15,10 +17,16 @@ pub struct Counts {
     pub warnings: usize,
 }
 
-/// Writes the report. Rejected files make `check` fail; warnings do not.
-pub fn report(collection: &Collection, out: &mut dyn Write) -> io::Result<Counts> {
+/// Writes the report of `files`, given in the collection's order (so the same file wins an
+/// id clash as in the feeds). Rejected files make `check` fail; warnings do not.
+pub fn report(
+    files: impl IntoIterator<Item = FileOutcome>,
+    out: &mut dyn Write,
+) -> io::Result<Counts> {
     let mut counts = Counts::default();
-    for file in collection.files() {
+    let mut ids: HashMap<String, PathBuf> = HashMap::new();
+    let mut clashes = Vec::new();
+    for file in files {
         counts.files += 1;
         let path = file.path.display();
         let parsed = match &file.result {
@@ -68,11 +76,13 @@ pub fn report(collection: &Collection, out: &mut dyn Write) -> io::Result<Counts
             counts.warnings += 1;
             writeln!(out, "{path}:{}: warning: {}", w.line, w.message)?;
         }
+        if let Some(earlier) = ids.insert(a.id.clone(), file.path.clone()) {
+            clashes.push(clash_message(&earlier, &a.id, &file.path));
+        }
     }
-    for (loser, winner) in collection.superseded() {
+    for clash in clashes {
         counts.warnings += 1;
-        let message = clash_message(loser, winner).replacen(": id", ": warning: id", 1);
-        writeln!(out, "{message}")?;
+        writeln!(out, "{}", clash.replacen(": id", ": warning: id", 1))?;
     }
     writeln!(
         out,

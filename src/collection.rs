@@ -1,19 +1,27 @@
 //! The articles folder in memory: every article file and what became of it.
 //!
 //! [`Collection::refresh`] lists the folder (names and metadata, no reads) and re-reads only
-//! the files that are new or whose stamp changed, so the watcher can keep a collection of
-//! 10,000 articles current without reading 10,000 files after every edit.
+//! the files that are new or whose stamp changed, and [`Collection::refresh_paths`] looks at
+//! just the files a file event names, so the watcher keeps 10,000 articles current without
+//! reading 10,000 files after every edit.
+//!
+//! Memory stays small however large the folder: for every article the collection keeps only
+//! what choosing the feeds' items takes (id, date, languages). The full text is kept for the
+//! articles the feeds show, and read again when an article enters the feeds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 
+use crate::Lang;
 use crate::article::{self, Article, Parsed, Rejection};
 use crate::config::Config;
-use crate::source::{self, ListError, SourceFile, Stamp};
+use crate::source::{self, Folder, Found, ListError, SourceFile, Stamp};
 
-/// One file of the articles folder and what became of it.
+/// One file of the articles folder read in full: what `check` reports and the logs show.
 #[derive(Debug, Clone)]
 pub struct FileOutcome {
     /// The path as the user gave it (articles folder + path inside it), for messages.
@@ -23,12 +31,49 @@ pub struct FileOutcome {
     pub result: Result<Parsed, Rejection>,
 }
 
+impl FileOutcome {
+    /// Every rejection or warning of the file, as `path:line: reason` lines.
+    pub fn problems(&self) -> Vec<String> {
+        let path = self.path.display();
+        match &self.result {
+            Err(r) => vec![format!("{path}:{}: rejected: {}", r.line, r.reason)],
+            Ok(parsed) => parsed
+                .warnings
+                .iter()
+                .map(|w| format!("{path}:{}: {}", w.line, w.message))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Entry {
     /// Size, times and inode when the file was read; `None` for files that cannot be read at
-    /// all (a fifo, a link leaving the folder), which are checked again on every refresh.
+    /// all (a fifo, a link leaving the folder), which are looked at again on every listing.
     stamp: Option<Stamp>,
-    outcome: FileOutcome,
+    /// Path to open (articles folder + path inside it).
+    path: PathBuf,
+    state: Result<Accepted, Rejection>,
+}
+
+/// What the collection keeps of an accepted article.
+#[derive(Debug, Clone)]
+struct Accepted {
+    id: String,
+    date: DateTime<FixedOffset>,
+    zh: bool,
+    en: bool,
+    /// The whole article, while the feeds show it.
+    full: Option<Arc<Article>>,
+}
+
+impl Accepted {
+    fn has(&self, lang: Lang) -> bool {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
 }
 
 /// What a refresh found.
@@ -39,6 +84,8 @@ pub struct Changes {
     pub removed: usize,
     /// Files added or changed (paths inside the articles folder).
     pub paths: Vec<PathBuf>,
+    /// The rejections and warnings of the files read, as `path:line: reason` lines.
+    pub problems: Vec<String>,
 }
 
 impl Changes {
@@ -51,6 +98,7 @@ impl Changes {
         self.changed += other.changed;
         self.removed += other.removed;
         self.paths.extend(other.paths);
+        self.problems.extend(other.problems);
     }
 }
 
@@ -70,162 +118,274 @@ impl std::fmt::Display for Changes {
     }
 }
 
-/// Every article file of a folder, by path inside the folder (so iteration is path order).
+/// Counts for the logs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Articles that go into the feeds (accepted, not superseded).
+    pub articles: usize,
+    pub zh: usize,
+    pub en: usize,
+    pub rejected: usize,
+}
+
+/// Every article file of a folder, keyed by its path inside the folder. The key is the
+/// path's bytes, so the order (which decides id clashes) is plain byte order, and looking a
+/// file up costs no path parsing.
 #[derive(Debug, Clone, Default)]
 pub struct Collection {
-    files: BTreeMap<PathBuf, Entry>,
-    /// The folders the last listing walked, for the watcher.
+    files: BTreeMap<OsString, Entry>,
+    /// The folders the last full listing walked, for the watcher.
     dirs: Vec<PathBuf>,
 }
 
 impl Collection {
     /// Lists and reads the whole articles folder.
-    pub fn load(config: &Config) -> Result<Collection, ListError> {
+    pub fn load(config: &Config) -> Result<(Collection, Changes), ListError> {
         let mut collection = Collection::default();
-        collection.refresh(config)?;
-        Ok(collection)
+        let changes = collection.refresh(config)?;
+        Ok((collection, changes))
     }
 
-    /// Brings the collection up to date with the folder: new and changed files are read,
-    /// files that are gone are dropped, the rest is kept as it was.
+    /// Brings the collection up to date with the whole folder: new and changed files are
+    /// read, files that are gone are dropped, the rest is kept as it was.
     pub fn refresh(&mut self, config: &Config) -> Result<Changes, ListError> {
-        let listing = source::list(&config.articles, std::slice::from_ref(&config.output))?;
+        let listing = open(config)?.list();
         let mut changes = Changes::default();
         let mut old = std::mem::take(&mut self.files);
-        for file in &listing.files {
-            let entry = match old.remove(&file.rel) {
-                Some(entry) if entry.stamp == Some(file.stamp) => entry,
-                previous => {
-                    if previous.is_some() {
-                        changes.changed += 1;
-                    } else {
-                        changes.added += 1;
-                    }
-                    changes.paths.push(file.rel.clone());
-                    Entry {
-                        stamp: Some(file.stamp),
-                        outcome: read_article(file, config),
-                    }
-                }
-            };
-            self.files.insert(file.rel.clone(), entry);
-        }
-        for unusable in listing.unusable {
-            let previous = old.remove(&unusable.rel);
-            let reason = unusable.reason;
-            let same = previous
-                .as_ref()
-                .is_some_and(|p| matches!(&p.outcome.result, Err(r) if r.reason == reason));
-            if !same {
-                if previous.is_some() {
-                    changes.changed += 1;
-                } else {
-                    changes.added += 1;
-                }
-                changes.paths.push(unusable.rel.clone());
-            }
-            let outcome = FileOutcome {
-                path: unusable.path,
-                encoding: None,
-                result: Err(Rejection { line: 1, reason }),
-            };
-            self.files.insert(
-                unusable.rel,
-                Entry {
-                    stamp: None,
-                    outcome,
-                },
-            );
+        for found in listing.entries {
+            let key = found.rel().as_os_str().to_owned();
+            let previous = old.remove(&key);
+            self.update(key, found, previous, config, &mut changes);
         }
         changes.removed = old.len();
         self.dirs = listing.dirs;
         Ok(changes)
     }
 
-    /// Every file, in path order.
-    pub fn files(&self) -> impl Iterator<Item = &FileOutcome> {
-        self.files.values().map(|e| &e.outcome)
+    /// Brings only the given files (paths inside the articles folder) up to date: what a
+    /// file event names, without listing the other 10,000.
+    pub fn refresh_paths<'a>(
+        &mut self,
+        config: &Config,
+        rels: impl IntoIterator<Item = &'a Path>,
+    ) -> Result<Changes, ListError> {
+        let folder = open(config)?;
+        let mut changes = Changes::default();
+        for rel in rels {
+            let key = rel.as_os_str().to_owned();
+            let previous = self.files.remove(&key);
+            match folder.look(rel) {
+                Some(found) => self.update(key, found, previous, config, &mut changes),
+                None if previous.is_some() => changes.removed += 1,
+                None => {}
+            }
+        }
+        Ok(changes)
     }
 
-    /// The folders walked by the last refresh: the articles folder and its subfolders.
+    /// Stores what is now at `key`, reading the file unless its stamp says it is unchanged.
+    fn update(
+        &mut self,
+        key: OsString,
+        found: Found,
+        previous: Option<Entry>,
+        config: &Config,
+        changes: &mut Changes,
+    ) {
+        let unchanged = previous.as_ref().is_some_and(|p| match &found {
+            Found::File(file) => p.stamp == Some(file.stamp),
+            Found::Unusable(u) => {
+                p.stamp.is_none() && matches!(&p.state, Err(r) if r.reason == u.reason)
+            }
+        });
+        let existed = previous.is_some();
+        if let Some(previous) = previous.filter(|_| unchanged) {
+            self.files.insert(key, previous);
+            return;
+        }
+        if existed {
+            changes.changed += 1;
+        } else {
+            changes.added += 1;
+        }
+        changes.paths.push(found.rel().to_path_buf());
+        let (entry, outcome) = match found {
+            Found::File(file) => {
+                let outcome = read_article(&file, config);
+                let entry = Entry {
+                    stamp: Some(file.stamp),
+                    path: file.path,
+                    state: outcome.result.as_ref().map(accepted).map_err(Clone::clone),
+                };
+                (entry, outcome)
+            }
+            Found::Unusable(u) => {
+                let rejection = Rejection {
+                    line: 1,
+                    reason: u.reason,
+                };
+                let outcome = FileOutcome {
+                    path: u.path.clone(),
+                    encoding: None,
+                    result: Err(rejection.clone()),
+                };
+                let entry = Entry {
+                    stamp: None,
+                    path: u.path,
+                    state: Err(rejection),
+                };
+                (entry, outcome)
+            }
+        };
+        changes.problems.extend(outcome.problems());
+        self.files.insert(key, entry);
+    }
+
+    /// The folders walked by the last full listing: the articles folder and its subfolders.
     pub fn dirs(&self) -> &[PathBuf] {
         &self.dirs
     }
 
-    /// The articles that go into the feeds: accepted, and not superseded by a later file with
-    /// the same id.
-    pub fn articles(&self) -> Vec<&Article> {
-        let mut by_id: HashMap<&str, usize> = HashMap::new();
-        let mut articles: Vec<Option<&Article>> = Vec::with_capacity(self.files.len());
-        for outcome in self.files() {
-            let Ok(parsed) = &outcome.result else {
-                continue;
-            };
-            let article = &parsed.article;
-            if let Some(earlier) = by_id.insert(article.id.as_str(), articles.len()) {
-                articles[earlier] = None;
+    /// The accepted entries that go into the feeds: a later file with the same id wins.
+    fn winners(&self) -> Vec<(&OsString, &Entry, &Accepted)> {
+        let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(self.files.len());
+        let mut winners: Vec<Option<(&OsString, &Entry, &Accepted)>> =
+            Vec::with_capacity(self.files.len());
+        for (key, entry) in &self.files {
+            let Ok(accepted) = &entry.state else { continue };
+            if let Some(earlier) = by_id.insert(accepted.id.as_str(), winners.len()) {
+                winners[earlier] = None;
             }
-            articles.push(Some(article));
+            winners.push(Some((key, entry, accepted)));
         }
-        articles.into_iter().flatten().collect()
+        winners.into_iter().flatten().collect()
     }
 
-    /// Accepted files whose id a later file also uses: `(loser, winner)`.
-    pub fn superseded(&self) -> Vec<(&FileOutcome, &FileOutcome)> {
-        let mut by_id: HashMap<&str, &FileOutcome> = HashMap::new();
-        let mut out = Vec::new();
-        for outcome in self.files() {
-            let Ok(parsed) = &outcome.result else {
+    /// The articles the feeds show: per language the newest `limit` (0: all), newest first,
+    /// ties broken by id. Reads the ones whose text is not in memory, and lets go of the text
+    /// of articles the feeds no longer show.
+    pub fn feed_articles(&mut self, config: &Config) -> Vec<Arc<Article>> {
+        let window: HashSet<OsString> = {
+            let winners = self.winners();
+            let mut window = HashSet::new();
+            for lang in Lang::ALL {
+                let mut items: Vec<&(&OsString, &Entry, &Accepted)> =
+                    winners.iter().filter(|(_, _, a)| a.has(lang)).collect();
+                items.sort_by(|x, y| y.2.date.cmp(&x.2.date).then_with(|| x.2.id.cmp(&y.2.id)));
+                let take = if config.limit == 0 {
+                    items.len()
+                } else {
+                    config.limit
+                };
+                window.extend(items.iter().take(take).map(|(key, _, _)| (*key).clone()));
+            }
+            window
+        };
+        let mut articles = Vec::with_capacity(window.len());
+        for (key, entry) in &mut self.files {
+            let Ok(accepted) = &mut entry.state else {
                 continue;
             };
-            if let Some(earlier) = by_id.insert(parsed.article.id.as_str(), outcome) {
-                out.push((earlier, outcome));
+            if !window.contains(key) {
+                accepted.full = None;
+                continue;
+            }
+            if accepted.full.is_none() {
+                accepted.full = reread(entry.path.clone(), entry.stamp, key, config);
+            }
+            if let Some(full) = &accepted.full {
+                articles.push(Arc::clone(full));
+            }
+        }
+        articles
+    }
+
+    pub fn counts(&self) -> Counts {
+        let winners = self.winners();
+        Counts {
+            articles: winners.len(),
+            zh: winners.iter().filter(|(_, _, a)| a.zh).count(),
+            en: winners.iter().filter(|(_, _, a)| a.en).count(),
+            rejected: self.files.values().filter(|e| e.state.is_err()).count(),
+        }
+    }
+
+    /// Accepted files whose id a later file also uses, as `path:1: ...` lines.
+    pub fn clashes(&self) -> Vec<String> {
+        let mut by_id: HashMap<&str, &Path> = HashMap::new();
+        let mut out = Vec::new();
+        for entry in self.files.values() {
+            let Ok(accepted) = &entry.state else { continue };
+            if let Some(earlier) = by_id.insert(accepted.id.as_str(), &entry.path) {
+                out.push(clash_message(earlier, &accepted.id, &entry.path));
             }
         }
         out
     }
+}
 
-    pub fn rejected(&self) -> usize {
-        self.files().filter(|f| f.result.is_err()).count()
+fn accepted(parsed: &Parsed) -> Accepted {
+    let article = &parsed.article;
+    Accepted {
+        id: article.id.clone(),
+        date: article.date,
+        zh: article.zh.is_some(),
+        en: article.en.is_some(),
+        full: None,
     }
+}
 
-    /// Logs every rejection, warning and id clash as `path:line: reason`.
-    pub fn log_problems(&self) {
-        for file in self.files() {
-            log_file_problems(file);
-        }
-        for (loser, winner) in self.superseded() {
-            tracing::warn!("{}", clash_message(loser, winner));
-        }
-    }
-
-    /// Logs the problems of the files under the given paths (inside the articles folder).
-    pub fn log_problems_of<'a>(&self, rels: impl IntoIterator<Item = &'a Path>) {
-        for rel in rels {
-            if let Some(entry) = self.files.get(rel) {
-                log_file_problems(&entry.outcome);
-            }
+/// Reads an article again because the feeds now show it. Should the file have changed since
+/// it was listed, its file event brings the collection up to date right after.
+fn reread(
+    path: PathBuf,
+    stamp: Option<Stamp>,
+    key: &OsString,
+    config: &Config,
+) -> Option<Arc<Article>> {
+    let rel = PathBuf::from(key);
+    let file = SourceFile {
+        path,
+        rel,
+        stamp: stamp?,
+    };
+    match read_article(&file, config).result {
+        Ok(parsed) => Some(Arc::new(parsed.article)),
+        Err(e) => {
+            tracing::debug!("{}: changed since it was listed ({e})", file.path.display());
+            None
         }
     }
 }
 
-fn log_file_problems(file: &FileOutcome) {
-    match &file.result {
-        Err(r) => tracing::warn!("{}:{}: rejected: {}", file.path.display(), r.line, r.reason),
-        Ok(parsed) => {
-            for w in &parsed.warnings {
-                tracing::warn!("{}:{}: {}", file.path.display(), w.line, w.message);
-            }
-        }
-    }
+/// Every article file of the folder read in full, one at a time, in the collection's order:
+/// what `check` reports, without holding the whole folder in memory.
+pub fn outcomes(config: &Config) -> Result<impl Iterator<Item = FileOutcome>, ListError> {
+    let mut entries = open(config)?.list().entries;
+    entries.sort_by(|a, b| a.rel().as_os_str().cmp(b.rel().as_os_str()));
+    let config = config.clone();
+    Ok(entries.into_iter().map(move |found| match found {
+        Found::File(file) => read_article(&file, &config),
+        Found::Unusable(u) => FileOutcome {
+            path: u.path,
+            encoding: None,
+            result: Err(Rejection {
+                line: 1,
+                reason: u.reason,
+            }),
+        },
+    }))
 }
 
-pub fn clash_message(loser: &FileOutcome, winner: &FileOutcome) -> String {
-    let id = loser.result.as_ref().map_or("", |p| p.article.id.as_str());
+fn open(config: &Config) -> Result<Folder, ListError> {
+    Folder::open(&config.articles, std::slice::from_ref(&config.output))
+}
+
+pub fn clash_message(loser: &Path, id: &str, winner: &Path) -> String {
     format!(
         "{}:1: id {id} is also used by {}, which wins; this file is left out",
-        loser.path.display(),
-        winner.path.display()
+        loser.display(),
+        winner.display()
     )
 }
 

@@ -54,9 +54,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 output: None,
             };
             let config = sources.load()?;
-            let collection = bifeed::collection::Collection::load(&config)
+            let files = bifeed::collection::outcomes(&config)
                 .with_context(|| format!("checking {}", config.articles.display()))?;
-            let counts = bifeed::check::report(&collection, &mut std::io::stdout().lock())?;
+            let counts = bifeed::check::report(files, &mut std::io::stdout().lock())?;
             Ok(if counts.rejected > 0 {
                 ExitCode::FAILURE
             } else {

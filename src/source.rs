@@ -61,10 +61,26 @@ pub struct Unusable {
     pub reason: String,
 }
 
+/// An article entry of the folder: a file to read, or the reason it cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    File(SourceFile),
+    Unusable(Unusable),
+}
+
+impl Found {
+    pub fn rel(&self) -> &Path {
+        match self {
+            Found::File(f) => &f.rel,
+            Found::Unusable(u) => &u.rel,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Listing {
-    pub files: Vec<SourceFile>,
-    pub unusable: Vec<Unusable>,
+    /// Article entries in path order.
+    pub entries: Vec<Found>,
     /// Every folder walked, the articles folder first (the watcher watches each of them).
     pub dirs: Vec<PathBuf>,
 }
@@ -87,116 +103,164 @@ pub fn is_article_name(name: &str) -> bool {
         && !name.starts_with('~')
 }
 
-/// Lists the article files under `root`, recursively, in path order. `skip` names folders to
-/// leave out (the output folder, when it lies inside the articles folder). Hidden folders are
-/// skipped; symbolic links are followed only to files inside `root`, so a link can neither leak
-/// a file from elsewhere into a feed nor loop.
-pub fn list(root: &Path, skip: &[PathBuf]) -> Result<Listing, ListError> {
-    let meta = fs::metadata(root).map_err(|source| ListError::Root {
-        path: root.to_path_buf(),
-        source,
-    })?;
-    if !meta.is_dir() {
-        return Err(ListError::NotAFolder {
-            path: root.to_path_buf(),
-        });
-    }
-    let canonical_root = fs::canonicalize(root).map_err(|source| ListError::Root {
-        path: root.to_path_buf(),
-        source,
-    })?;
-    let skip: Vec<PathBuf> = skip
-        .iter()
-        .filter_map(|p| fs::canonicalize(p).ok())
-        .collect();
+/// The articles folder, opened for listing.
+///
+/// Hidden folders and the `skip` folders (the output folder, when it lies inside) are left
+/// out. Symbolic links are followed only to files inside the folder, so a link can neither
+/// leak a file from elsewhere into a feed nor loop.
+pub struct Folder {
+    root: PathBuf,
+    canonical_root: PathBuf,
+    skip: Vec<PathBuf>,
+}
 
-    let mut listing = Listing::default();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !e.file_type().is_dir()
-                || (!e.file_name().to_string_lossy().starts_with('.')
-                    && !fs::canonicalize(e.path()).is_ok_and(|p| skip.contains(&p)))
-        });
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                // An unreadable subfolder: report it under its own path, keep the rest.
-                if let Some(path) = e.path() {
-                    listing.unusable.push(Unusable {
-                        path: path.to_path_buf(),
-                        rel: relative(root, path),
-                        reason: format!("cannot read: {}", io_reason(&e.into())),
-                    });
+impl Folder {
+    pub fn open(root: &Path, skip: &[PathBuf]) -> Result<Folder, ListError> {
+        let meta = fs::metadata(root).map_err(|source| ListError::Root {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        if !meta.is_dir() {
+            return Err(ListError::NotAFolder {
+                path: root.to_path_buf(),
+            });
+        }
+        let canonical_root = fs::canonicalize(root).map_err(|source| ListError::Root {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        Ok(Folder {
+            root: root.to_path_buf(),
+            canonical_root,
+            skip: skip
+                .iter()
+                .filter_map(|p| fs::canonicalize(p).ok())
+                .collect(),
+        })
+    }
+
+    /// Lists every article entry under the folder, recursively, in path order.
+    pub fn list(&self) -> Listing {
+        let mut listing = Listing::default();
+        let walker = walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !e.file_type().is_dir()
+                    || (!e.file_name().to_string_lossy().starts_with('.')
+                        && !fs::canonicalize(e.path()).is_ok_and(|p| self.skip.contains(&p)))
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    // An unreadable subfolder: report it under its own path, keep the rest.
+                    if let Some(path) = e.path() {
+                        listing.entries.push(Found::Unusable(Unusable {
+                            path: path.to_path_buf(),
+                            rel: relative(&self.root, path),
+                            reason: format!("cannot read: {}", io_reason(&e.into())),
+                        }));
+                    }
+                    continue;
                 }
+            };
+            if entry.file_type().is_dir() {
+                listing.dirs.push(entry.path().to_path_buf());
                 continue;
             }
-        };
-        if entry.file_type().is_dir() {
-            listing.dirs.push(entry.path().to_path_buf());
-            continue;
+            if !is_article_name(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let path = entry.path().to_path_buf();
+            let rel = relative(&self.root, &path);
+            let meta = entry.metadata().map_err(io::Error::from);
+            if let Some(found) = self.classify(path, rel, meta) {
+                listing.entries.push(found);
+            }
         }
-        let name = entry.file_name().to_string_lossy();
-        if !is_article_name(&name) {
-            continue;
+        listing
+    }
+
+    /// One path inside the folder, looked at on its own after a file event. `None` when it
+    /// is not an article entry, or no longer exists.
+    pub fn look(&self, rel: &Path) -> Option<Found> {
+        let hidden = rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        let name = rel.file_name()?.to_string_lossy();
+        if hidden || !is_article_name(&name) {
+            return None;
         }
-        let path = entry.path().to_path_buf();
-        let rel = relative(root, &path);
-        let unusable = |reason: String| Unusable {
-            path: path.clone(),
-            rel: rel.clone(),
-            reason,
+        let path = self.root.join(rel);
+        let parent = fs::canonicalize(path.parent()?).ok()?;
+        if self.skip.iter().any(|s| parent.starts_with(s)) {
+            return None;
+        }
+        match fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            meta if meta.as_ref().is_ok_and(|m| m.is_dir()) => None,
+            meta => self.classify(path, rel.to_path_buf(), meta),
+        }
+    }
+
+    /// Decides what an article-named entry is, from its own (not followed) metadata.
+    fn classify(
+        &self,
+        path: PathBuf,
+        rel: PathBuf,
+        meta: io::Result<fs::Metadata>,
+    ) -> Option<Found> {
+        let unusable = |reason: String| {
+            Some(Found::Unusable(Unusable {
+                path: path.clone(),
+                rel: rel.clone(),
+                reason,
+            }))
         };
-        let meta = if entry.file_type().is_symlink() {
+        let meta = match meta {
+            Ok(meta) => meta,
+            Err(e) => return unusable(format!("cannot read: {}", io_reason(&e))),
+        };
+        let meta = if meta.file_type().is_symlink() {
             match fs::metadata(&path) {
                 Err(e) => {
-                    listing.unusable.push(unusable(format!(
+                    return unusable(format!(
                         "broken or looping symbolic link ({})",
                         io_reason(&e)
-                    )));
-                    continue;
+                    ));
                 }
-                Ok(meta) if meta.is_file() => {
+                Ok(target) if target.is_file() => {
                     let inside =
-                        fs::canonicalize(&path).is_ok_and(|t| t.starts_with(&canonical_root));
+                        fs::canonicalize(&path).is_ok_and(|t| t.starts_with(&self.canonical_root));
                     if !inside {
-                        listing.unusable.push(unusable(
+                        return unusable(
                             "symbolic link to a file outside the articles folder".into(),
-                        ));
-                        continue;
+                        );
                     }
-                    meta
+                    target
                 }
-                Ok(_) => continue, // a link to a folder: not followed
+                Ok(_) => return None, // a link to a folder: not followed
             }
         } else {
-            match entry.metadata() {
-                Ok(meta) => meta,
-                Err(e) => {
-                    listing
-                        .unusable
-                        .push(unusable(format!("cannot read: {}", io_reason(&e.into()))));
-                    continue;
-                }
-            }
+            meta
         };
         if !meta.is_file() {
-            listing.unusable.push(unusable(
-                "not a regular file (a fifo, socket or device)".into(),
-            ));
-            continue;
+            return unusable("not a regular file (a fifo, socket or device)".into());
         }
-        listing.files.push(SourceFile {
+        Some(Found::File(SourceFile {
             stamp: Stamp::of(&meta),
             path,
             rel,
-        });
+        }))
     }
-    Ok(listing)
+}
+
+/// Lists the article entries under `root` (see [`Folder`]).
+pub fn list(root: &Path, skip: &[PathBuf]) -> Result<Listing, ListError> {
+    Ok(Folder::open(root, skip)?.list())
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {

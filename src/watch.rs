@@ -1,8 +1,10 @@
 //! `bifeed watch`: keeps the feeds equal to what a fresh `bifeed build` would write.
 //!
-//! File events only say *when* to look, never *what* changed: every rebuild lists the folder
-//! (names and metadata, no reads) and re-reads only files whose stamp changed, so merged,
-//! lost or overflowed events cannot make the feeds drift from the folder.
+//! A rebuild re-reads only files whose stamp (size, times, inode) changed. File events name
+//! the files to look at; anything that touches a folder, an overflow of the OS's event queue,
+//! or an error from the watch instead lists the whole folder (names and metadata, no reads).
+//! A few seconds after every burst of activity the whole folder is listed once more, so an
+//! event the OS never sent cannot make the feeds drift from the folder for long.
 //!
 //! Every folder is watched on its own (not recursively) so the output folder is never
 //! watched even when it lies inside the articles folder, and the parents of the articles
@@ -26,10 +28,13 @@ use crate::source;
 
 /// How long the debouncer holds an event: short, since our own quiet period does the
 /// coalescing; the debouncer is there to pair renames and to report overflows as rescans.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+/// It is also its tick, so an idle watcher wakes 20 times a second at most.
+const DEBOUNCE: Duration = Duration::from_millis(50);
 /// First retry after a failed rebuild (a full disk, say); doubled up to `MAX_RETRY`.
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 const MAX_RETRY: Duration = Duration::from_secs(30);
+/// How long after a rebuild from file events the whole folder is listed again.
+const RECONCILE: Duration = Duration::from_secs(5);
 
 /// What the watcher's loop waits for.
 pub enum Message {
@@ -71,8 +76,12 @@ pub struct Watcher {
     fs: FsWatch,
     rx: Receiver<Message>,
     tx: Sender<Message>,
-    /// The last rebuild failed: retry even without events.
-    retry: Option<Duration>,
+    /// The last rebuild failed: retry at this time, even without events...
+    retry_at: Option<Instant>,
+    /// ...and wait twice as long if it fails again.
+    retry_delay: Option<Duration>,
+    /// When to list the whole folder again after rebuilds from file events.
+    reconcile_at: Option<Instant>,
 }
 
 /// The paths the watcher compares event paths with, made absolute once.
@@ -116,7 +125,9 @@ impl Watcher {
             fs,
             rx,
             tx,
-            retry: None,
+            retry_at: None,
+            retry_delay: None,
+            reconcile_at: None,
         })
     }
 
@@ -139,14 +150,18 @@ impl Watcher {
             self.config.articles.display(),
             self.config.output.display()
         );
-        self.rebuild(false, true);
+        self.rebuild(Scope::Folder, false, true);
         let mut batch: Option<Batch> = None;
         loop {
-            let deadline = batch
-                .as_ref()
-                .map(|b| b.deadline(&self.config))
-                .or_else(|| self.retry.map(|r| Instant::now() + r));
-            let message = match deadline {
+            let next = [
+                batch.as_ref().map(|b| b.deadline(&self.config)),
+                self.retry_at,
+                self.reconcile_at,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let message = match next {
                 Some(at) => self
                     .rx
                     .recv_timeout(at.saturating_duration_since(Instant::now())),
@@ -155,10 +170,10 @@ impl Watcher {
             match message {
                 Ok(Message::Events(Ok(events))) => {
                     for event in &events {
-                        if let Some(kind) = self.relevance(event) {
+                        for interest in self.relevance(event) {
                             batch
                                 .get_or_insert_with(|| Batch::new(event.time))
-                                .add(event.time, kind);
+                                .add(event.time, interest);
                         }
                     }
                 }
@@ -172,12 +187,24 @@ impl Watcher {
                     let now = Instant::now();
                     batch
                         .get_or_insert_with(|| Batch::new(now))
-                        .add(now, Change::Articles);
+                        .add(now, Interest::Folder);
                 }
                 Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => {
-                    let config_changed = batch.take().is_some_and(|b| b.config);
-                    self.rebuild(config_changed, false);
+                    let now = Instant::now();
+                    if let Some(b) = batch.take_if(|b| b.deadline(&self.config) <= now) {
+                        let scope = if b.folder {
+                            Scope::Folder
+                        } else {
+                            Scope::Files(b.files)
+                        };
+                        self.rebuild(scope, b.config, false);
+                    } else if self.retry_at.is_some_and(|at| at <= now) {
+                        self.rebuild(Scope::Folder, false, false);
+                    } else if self.reconcile_at.is_some_and(|at| at <= now) {
+                        self.reconcile_at = None;
+                        self.rebuild(Scope::Reconcile, false, false);
+                    }
                 }
             }
         }
@@ -185,19 +212,27 @@ impl Watcher {
         Ok(())
     }
 
-    fn relevance(&self, event: &DebouncedEvent) -> Option<Change> {
+    fn relevance(&self, event: &DebouncedEvent) -> Vec<Interest> {
         relevance(event, &self.paths, |dir| self.fs.is_watched(dir))
     }
 
-    /// Lists the folder, re-reads what changed and writes the feeds that changed.
-    fn rebuild(&mut self, config_changed: bool, first: bool) {
+    /// Re-reads what changed and writes the feeds that changed.
+    fn rebuild(&mut self, mut scope: Scope, config_changed: bool, first: bool) {
         let started = Instant::now();
-        if config_changed {
-            self.reload_config();
+        if config_changed && self.reload_config() {
+            scope = Scope::Folder;
         }
-        // Watch before listing: whatever is written after the listing is then an event.
-        self.sync_watches();
-        let mut changes = match self.collection.refresh(&self.config) {
+        let refreshed = match &scope {
+            Scope::Files(files) => self
+                .collection
+                .refresh_paths(&self.config, files.iter().map(PathBuf::as_path)),
+            Scope::Folder | Scope::Reconcile => {
+                // Watch before listing: whatever is written after the listing is an event.
+                self.sync_watches();
+                self.collection.refresh(&self.config)
+            }
+        };
+        let mut changes = match refreshed {
             Ok(changes) => changes,
             Err(e) => {
                 tracing::error!("{e}; the feeds are left as they are until it is back");
@@ -207,25 +242,35 @@ impl Watcher {
         };
         // A folder that appeared since the last listing is watched from now on; what was
         // written into it before the watch took hold is picked up by listing once more.
-        if self.sync_watches() {
+        if !matches!(scope, Scope::Files(_)) && self.sync_watches() {
             match self.collection.refresh(&self.config) {
                 Ok(more) => changes.merge(more),
                 Err(e) => tracing::error!("{e}"),
             }
         }
-        if !changes.any() && !config_changed && !first && self.retry.is_none() {
-            tracing::debug!("nothing changed");
+        tracing::debug!("{scope} refreshed in {} µs", started.elapsed().as_micros());
+        if matches!(scope, Scope::Files(_)) {
+            self.reconcile_at.get_or_insert(Instant::now() + RECONCILE);
+        }
+        if !changes.any() && !config_changed && !first && self.retry_at.is_none() {
+            tracing::debug!("{scope}: nothing changed");
             return;
         }
-        if first {
-            self.collection.log_problems();
-        } else {
-            self.collection
-                .log_problems_of(changes.paths.iter().map(PathBuf::as_path));
+        if matches!(scope, Scope::Reconcile) {
+            tracing::warn!("listing the folder found changes no file event reported: {changes}");
         }
-        match build::render_and_publish(&self.config, &self.collection) {
+        for problem in &changes.problems {
+            tracing::warn!("{problem}");
+        }
+        if first {
+            for clash in self.collection.clashes() {
+                tracing::warn!("{clash}");
+            }
+        }
+        match build::render_and_publish(&self.config, &mut self.collection) {
             Ok(summary) => {
-                self.retry = None;
+                self.retry_at = None;
+                self.retry_delay = None;
                 let written = if summary.written.is_empty() {
                     "no feed changed".to_string()
                 } else {
@@ -243,20 +288,24 @@ impl Watcher {
                 );
             }
             Err(e) => {
-                let retry = self.retry.map_or(FIRST_RETRY, |r| (r * 2).min(MAX_RETRY));
+                let delay = self
+                    .retry_delay
+                    .map_or(FIRST_RETRY, |d| (d * 2).min(MAX_RETRY));
                 tracing::error!(
                     "{}; the previous feeds stay in place; retrying in {} ms",
                     describe(&e),
-                    retry.as_millis()
+                    delay.as_millis()
                 );
-                self.retry = Some(retry);
+                self.retry_delay = Some(delay);
+                self.retry_at = Some(Instant::now() + delay);
             }
         }
     }
 
-    fn reload_config(&mut self) {
+    /// Loads the config again; returns whether it now names other folders.
+    fn reload_config(&mut self) -> bool {
         match self.sources.load() {
-            Ok(config) if config == self.config => {}
+            Ok(config) if config == self.config => false,
             Ok(config) => {
                 tracing::info!(
                     "configuration reloaded from {}",
@@ -280,8 +329,12 @@ impl Watcher {
                         Err(e) => tracing::error!("{e}; keeping the current file watch"),
                     }
                 }
+                moved
             }
-            Err(e) => tracing::error!("{e}; keeping the previous configuration"),
+            Err(e) => {
+                tracing::error!("{e}; keeping the previous configuration");
+                false
+            }
         }
     }
 
@@ -334,40 +387,46 @@ impl Watcher {
     }
 }
 
-/// Whether an event concerns the articles, the config, or nothing we publish. `folders` are
-/// the folders being watched: a path among them was a folder even if it is gone now.
+/// What an event asks the watcher to look at. `is_watched_folder` tells the folders being
+/// watched: a path among them was a folder even if it is gone now.
 fn relevance(
     event: &DebouncedEvent,
     paths: &WatchedPaths,
     is_watched_folder: impl Fn(&Path) -> bool,
-) -> Option<Change> {
+) -> Vec<Interest> {
     if event.need_rescan() {
-        return Some(Change::Articles);
+        return vec![Interest::Folder];
     }
     // Reads are events too on Linux: reacting to them would rebuild forever on our own reads.
     if matches!(event.kind, EventKind::Access(_)) {
-        return None;
+        return Vec::new();
     }
-    let mut change = None;
+    let mut interests = Vec::new();
     for path in &event.paths {
         if *path == paths.config_file {
-            return Some(Change::Config);
-        }
-        if path.starts_with(&paths.output) || !path.starts_with(&paths.articles) {
+            interests.push(Interest::Config);
             continue;
         }
+        if path.starts_with(&paths.output) {
+            continue;
+        }
+        let Ok(rel) = path.strip_prefix(&paths.articles) else {
+            continue;
+        };
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
-        let is_folder = *path == paths.articles
+        if rel.as_os_str().is_empty()
             || is_watched_folder(path)
-            || (!name.starts_with('.') && path.is_dir());
-        if is_folder || source::is_article_name(&name) {
-            change = Some(Change::Articles);
+            || (!name.starts_with('.') && path.is_dir())
+        {
+            interests.push(Interest::Folder);
+        } else if source::is_article_name(&name) {
+            interests.push(Interest::File(rel.to_path_buf()));
         }
     }
-    change
+    interests
 }
 
 fn describe(e: &BuildError) -> String {
@@ -377,11 +436,33 @@ fn describe(e: &BuildError) -> String {
     }
 }
 
-/// What an event asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Change {
-    Articles,
+/// What an event asks the watcher to look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Interest {
+    /// One article file (path inside the articles folder).
+    File(PathBuf),
+    /// The folder as a whole: a folder came or went, or events were lost.
+    Folder,
     Config,
+}
+
+/// What a rebuild looks at.
+#[derive(Debug)]
+enum Scope {
+    Files(BTreeSet<PathBuf>),
+    Folder,
+    /// The whole folder, listed again after rebuilds from file events.
+    Reconcile,
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::Files(files) => write!(f, "{} file(s)", files.len()),
+            Scope::Folder => f.write_str("folder"),
+            Scope::Reconcile => f.write_str("reconciliation"),
+        }
+    }
 }
 
 /// Events waiting for their rebuild.
@@ -389,6 +470,8 @@ struct Batch {
     first: Instant,
     last: Instant,
     config: bool,
+    folder: bool,
+    files: BTreeSet<PathBuf>,
 }
 
 impl Batch {
@@ -397,13 +480,21 @@ impl Batch {
             first: at,
             last: at,
             config: false,
+            folder: false,
+            files: BTreeSet::new(),
         }
     }
 
-    fn add(&mut self, at: Instant, change: Change) {
+    fn add(&mut self, at: Instant, interest: Interest) {
         self.last = self.last.max(at);
         self.first = self.first.min(at);
-        self.config |= change == Change::Config;
+        match interest {
+            Interest::File(rel) => {
+                self.files.insert(rel);
+            }
+            Interest::Folder => self.folder = true,
+            Interest::Config => self.config = true,
+        }
     }
 
     /// Quiet for `quiet` since the last event, but no later than `max_delay` after the first.
@@ -432,14 +523,14 @@ impl FsWatch {
         let backend = match poll {
             None => Backend::Os(notify_debouncer_full::new_debouncer_opt(
                 DEBOUNCE,
-                None,
+                Some(DEBOUNCE),
                 handler,
                 NoCache,
                 notify::Config::default(),
             )?),
             Some(interval) => Backend::Poll(notify_debouncer_full::new_debouncer_opt(
                 DEBOUNCE,
-                None,
+                Some(DEBOUNCE),
                 handler,
                 NoCache,
                 notify::Config::default().with_poll_interval(interval),
@@ -533,23 +624,27 @@ mod tests {
         DebouncedEvent::new(event, Instant::now())
     }
 
-    fn relevant(kind: EventKind, p: &[&str]) -> Option<Change> {
+    fn relevant(kind: EventKind, p: &[&str]) -> Vec<Interest> {
         relevance(&event(kind, p), &paths(), |dir| {
             dir == Path::new("/site/articles/2024")
         })
     }
 
+    fn file(rel: &str) -> Interest {
+        Interest::File(PathBuf::from(rel))
+    }
+
     #[test]
-    fn article_changes_trigger_a_rebuild() {
+    fn article_changes_name_the_file() {
         let create = EventKind::Create(CreateKind::File);
         let modify = EventKind::Modify(ModifyKind::Any);
         assert_eq!(
             relevant(create, &["/site/articles/001_x.txt"]),
-            Some(Change::Articles)
+            [file("001_x.txt")]
         );
         assert_eq!(
             relevant(modify, &["/site/articles/2024/a.TXT"]),
-            Some(Change::Articles)
+            [file("2024/a.TXT")]
         );
         let rename = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
         assert_eq!(
@@ -557,18 +652,32 @@ mod tests {
                 rename,
                 &["/site/articles/.x.txt.tmp", "/site/articles/x.txt"]
             ),
-            Some(Change::Articles),
+            [file("x.txt")],
             "a temporary renamed over an article"
         );
+        assert_eq!(
+            relevant(rename, &["/site/articles/a.txt", "/site/articles/b.txt"]),
+            [file("a.txt"), file("b.txt")],
+            "a rename touches both names"
+        );
+    }
+
+    #[test]
+    fn folder_changes_and_lost_events_list_the_whole_folder() {
         // A watched folder that is gone now, and the articles folder itself.
         let remove = EventKind::Remove(RemoveKind::Folder);
         assert_eq!(
             relevant(remove, &["/site/articles/2024"]),
-            Some(Change::Articles)
+            [Interest::Folder]
+        );
+        assert_eq!(relevant(remove, &["/site/articles"]), [Interest::Folder]);
+        let overflow = DebouncedEvent::new(
+            Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan),
+            Instant::now(),
         );
         assert_eq!(
-            relevant(remove, &["/site/articles"]),
-            Some(Change::Articles)
+            relevance(&overflow, &paths(), |_| false),
+            [Interest::Folder]
         );
     }
 
@@ -586,19 +695,16 @@ mod tests {
             "/site/articles/feeds/zh/rss.xml",
             "/site/other.txt",
         ] {
-            assert_eq!(relevant(create, &[p]), None, "{p}");
+            assert_eq!(relevant(create, &[p]), [], "{p}");
         }
         let read = EventKind::Access(AccessKind::Open(notify::event::AccessMode::Read));
-        assert_eq!(relevant(read, &["/site/articles/001_x.txt"]), None);
+        assert_eq!(relevant(read, &["/site/articles/001_x.txt"]), []);
     }
 
     #[test]
     fn the_config_file_is_its_own_change() {
         let modify = EventKind::Modify(ModifyKind::Any);
-        assert_eq!(
-            relevant(modify, &["/site/bifeed.yaml"]),
-            Some(Change::Config)
-        );
+        assert_eq!(relevant(modify, &["/site/bifeed.yaml"]), [Interest::Config]);
     }
 
     #[test]
@@ -607,10 +713,11 @@ mod tests {
         let start = Instant::now();
         let mut batch = Batch::new(start);
         assert_eq!(batch.deadline(&config), start + Duration::from_millis(100));
-        batch.add(start + Duration::from_millis(50), Change::Articles);
+        batch.add(start + Duration::from_millis(50), file("a.txt"));
         assert_eq!(batch.deadline(&config), start + Duration::from_millis(150));
-        batch.add(start + Duration::from_millis(990), Change::Config);
+        batch.add(start + Duration::from_millis(990), Interest::Config);
         assert_eq!(batch.deadline(&config), start + Duration::from_millis(1000));
-        assert!(batch.config);
+        assert!(batch.config && !batch.folder);
+        assert_eq!(batch.files.len(), 1);
     }
 }

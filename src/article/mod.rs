@@ -35,12 +35,13 @@ pub struct Article {
 impl Version {
     /// The keywords a feed item shows: the listed ones, or for Chinese text without a list,
     /// the ones extracted from the headline and body.
-    pub fn feed_keywords(&self) -> std::borrow::Cow<'_, [String]> {
+    pub fn feed_keywords(&self) -> &[String] {
         match self.keywords_from {
-            KeywordSource::Extracted if self.keywords.is_empty() => {
-                std::borrow::Cow::Owned(extract_keywords(&self.title, &self.paragraphs))
-            }
-            _ => std::borrow::Cow::Borrowed(&self.keywords),
+            KeywordSource::Extracted => self
+                .extracted
+                .0
+                .get_or_init(|| extract_keywords(&self.title, &self.paragraphs)),
+            _ => &self.keywords,
         }
     }
 }
@@ -72,6 +73,20 @@ pub struct Version {
     /// Every body paragraph as written, dateline included. The English side may carry inline
     /// Markdown, which the feed renderer turns into HTML.
     pub paragraphs: Vec<String>,
+    /// Keywords extracted from the text, computed the first time a feed needs them.
+    pub extracted: KeywordCache,
+}
+
+/// Extracted keywords, computed at most once per article: segmenting is the costliest step
+/// of rendering, and the watcher keeps articles for as long as it runs.
+#[derive(Debug, Clone, Default)]
+pub struct KeywordCache(std::sync::OnceLock<Vec<String>>);
+
+/// A cache is not part of what an article is: filled or not, two versions compare by content.
+impl PartialEq for KeywordCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Where a version's keywords come from.

@@ -434,6 +434,7 @@ fn build_version(
             keywords_from,
             summary: summary.to_string(),
             paragraphs: paragraphs.iter().map(|l| l.text.to_string()).collect(),
+            extracted: Default::default(),
         },
         dateline: found.map(|(_, d, _)| d),
         dateline_line: found.map_or(0, |(_, _, no)| no),

@@ -1,0 +1,247 @@
+//! Benchmark of `bifeed watch` (not a test): how soon an edit reaches the feeds.
+//!
+//! ```text
+//! cargo build --release && cargo run --release --example watch_bench -- [ARTICLES] [EDITS] [BURST]
+//! ```
+//!
+//! Starts `target/release/bifeed watch` with the default settings over ARTICLES (10,000)
+//! generated articles, then
+//! - makes EDITS (120) edits, one at a time, to articles that every feed shows, and times each
+//!   from the end of the write until all four feeds hold the new title;
+//! - writes BURST (1,000) new articles as fast as it can and times from the last write until
+//!   the feeds are rebuilt with all of them;
+//! - reads the watcher's CPU time over 10 idle seconds (after the listing that follows
+//!   activity) and its memory from /proc.
+//!
+//! Linux only (it reads /proc).
+
+#[path = "common/generate.rs"]
+mod generate;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+const FEEDS: [&str; 4] = ["zh/rss.xml", "zh/atom.xml", "en/rss.xml", "en/atom.xml"];
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let articles = args.first().copied().unwrap_or(10_000);
+    let edits = args.get(1).copied().unwrap_or(120);
+    let burst = args.get(2).copied().unwrap_or(1_000);
+
+    let bifeed = std::env::current_exe()
+        .ok()
+        .and_then(|p| Some(p.parent()?.parent()?.join("bifeed")))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("target/release/bifeed"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let folder = root.join("articles");
+    eprintln!("generating {articles} articles in {}", folder.display());
+    generate::write_all(1, articles, &folder).expect("writing articles");
+    // Articles newer than any generated one, in both languages, so every feed shows them.
+    for slot in 0..4 {
+        fs::write(folder.join(target_name(slot)), target_text(slot, "START")).expect("write");
+    }
+
+    let log = root.join("watch.log");
+    let watcher = Watcher::start(&bifeed, root, &log);
+    let total = articles + 4;
+    watcher.wait_for_log("built in", DEADLINE);
+    eprintln!("watching; first build: {}", watcher.last_line("built in"));
+
+    // Edits, one at a time.
+    let mut delays = Vec::with_capacity(edits);
+    for i in 0..edits {
+        let marker = format!("EDIT{i:05}");
+        let slot = i % 4;
+        fs::write(folder.join(target_name(slot)), target_text(slot, &marker)).expect("write");
+        let written = Instant::now();
+        wait_for_feeds(&root.join("feeds"), &marker);
+        delays.push(written.elapsed());
+    }
+    delays.sort();
+    let pct =
+        |p: f64| delays[((delays.len() as f64 * p).ceil() as usize).clamp(1, delays.len()) - 1];
+
+    // A burst of new files.
+    let before = watcher.log().matches("rebuilt in").count();
+    let mut last = Instant::now();
+    for n in 0..burst {
+        let a = generate::article(2, n);
+        fs::write(folder.join(format!("burst_{}", a.name)), a.bytes).expect("write");
+        last = Instant::now();
+    }
+    let want = format!("{} articles", total + burst);
+    watcher.wait_for_log(&want, DEADLINE);
+    let burst_time = last.elapsed();
+    let burst_rebuilds = watcher.log().matches("rebuilt in").count() - before;
+
+    // Idle, once the full listing that follows a burst of activity (after 5 s) is done.
+    std::thread::sleep(Duration::from_secs(6));
+    let (cpu_before, at) = (watcher.cpu_time(), Instant::now());
+    std::thread::sleep(Duration::from_secs(10));
+    let idle_cpu = (watcher.cpu_time() - cpu_before).as_secs_f64() / at.elapsed().as_secs_f64();
+    let (rss, peak) = watcher.memory();
+    watcher.stop();
+
+    println!("| figure | value | target |");
+    println!("| --- | --- | --- |");
+    println!("| articles watched | {total} | |");
+    println!("| edits timed | {edits} | ≥ 100 |");
+    println!(
+        "| edit → all four feeds, p50 | {} ms | ≤ 150 ms |",
+        pct(0.50).as_millis()
+    );
+    println!(
+        "| edit → all four feeds, p99 | {} ms | ≤ 400 ms |",
+        pct(0.99).as_millis()
+    );
+    println!(
+        "| edit → all four feeds, max | {} ms | |",
+        delays[delays.len() - 1].as_millis()
+    );
+    println!(
+        "| {burst}-file burst: last write → feeds hold all | {} ms ({burst_rebuilds} rebuilds) | ≤ 2 s |",
+        burst_time.as_millis()
+    );
+    println!(
+        "| CPU while idle (10 s) | {:.2} % | ≈ 0 |",
+        idle_cpu * 100.0
+    );
+    println!(
+        "| memory (RSS now / peak) | {} / {} MB | ≤ 100 MB |",
+        rss / 1024,
+        peak / 1024
+    );
+}
+
+fn target_name(slot: usize) -> String {
+    format!("zz_target_{slot}_00000000000000f{slot}.txt")
+}
+
+fn target_text(slot: usize, marker: &str) -> String {
+    format!(
+        "宜春新闻{marker}\n中新网宜春12月3{slot}日电 测试段落,宜春市今天发布消息。\n第二段。\n英语如下:\n\
+         ### Title: Yichun News {marker}\n### Keywords: Yichun, test\n\
+         **China News Service, Yichun, December 3{slot}th** – A test paragraph.\nSecond paragraph.\n\
+         【来源】http://www.chinanews.com/gn/2030/12-2{slot}/1.shtml\nViews: 1",
+    )
+}
+
+/// Waits until every feed holds `marker`, reading a feed only when its mtime changed.
+fn wait_for_feeds(out: &Path, marker: &str) {
+    let start = Instant::now();
+    let mut seen: Vec<Option<SystemTime>> = vec![None; FEEDS.len()];
+    let mut done = [false; 4];
+    while !done.iter().all(|d| *d) {
+        for (i, feed) in FEEDS.iter().enumerate() {
+            if done[i] {
+                continue;
+            }
+            let path = out.join(feed);
+            let mtime = fs::metadata(&path).and_then(|m| m.modified()).ok();
+            if mtime != seen[i] {
+                seen[i] = mtime;
+                done[i] = fs::read_to_string(&path).is_ok_and(|t| t.contains(marker));
+            }
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "{marker} never reached the feeds"
+        );
+        std::thread::sleep(Duration::from_micros(500));
+    }
+}
+
+struct Watcher {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Watcher {
+    fn start(bifeed: &Path, root: &Path, log: &Path) -> Watcher {
+        let child = Command::new(bifeed)
+            .arg("watch")
+            .current_dir(root)
+            .env("NO_COLOR", "1")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(log).expect("log file"))
+            .spawn()
+            .expect("starting bifeed watch (run `cargo build --release` first)");
+        Watcher {
+            child,
+            log: log.to_path_buf(),
+        }
+    }
+
+    fn log(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn last_line(&self, containing: &str) -> String {
+        self.log()
+            .lines()
+            .rev()
+            .find(|l| l.contains(containing))
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn wait_for_log(&self, text: &str, deadline: Duration) {
+        let start = Instant::now();
+        while !self.log().contains(text) {
+            assert!(
+                start.elapsed() < deadline,
+                "timed out waiting for {text:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// User + system CPU time, from /proc/PID/stat.
+    fn cpu_time(&self) -> Duration {
+        let stat =
+            fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let ticks: u64 = fields.get(11).and_then(|f| f.parse().ok()).unwrap_or(0)
+            + fields.get(12).and_then(|f| f.parse().ok()).unwrap_or(0);
+        // Linux reports these in USER_HZ, 100 per second on every mainstream configuration.
+        Duration::from_millis(ticks * 10)
+    }
+
+    /// (current RSS, peak RSS) in KiB.
+    fn memory(&self) -> (u64, u64) {
+        let status =
+            fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
