@@ -41,7 +41,7 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} articles (zh {}, en {}), {} rejected; {} feed files written, {} unchanged, in {} ms",
+            "{} articles (zh {}, en {}), {} rejected; {} files written, {} unchanged, in {} ms",
             self.articles,
             self.zh_items,
             self.en_items,
@@ -93,23 +93,45 @@ pub fn render_and_publish(
     Ok(summary)
 }
 
-/// Writes rendered files into the output folder, each atomically and only if changed.
+/// Writes rendered files into the output folder, each atomically and only if changed, and
+/// next to every feed a gzip copy (`zh/rss.xml.gz`) that `serve` sends to clients that
+/// accept gzip, without compressing on every request.
 pub fn publish(out: &Path, files: &[FeedFile]) -> Result<Summary, BuildError> {
     let write_error = |path: &Path| {
         let path = path.to_path_buf();
         move |source| BuildError::Write { path, source }
     };
-    for lang in Lang::ALL {
-        let dir = out.join(lang.dir());
+    let dirs =
+        std::iter::once(out.to_path_buf()).chain(Lang::ALL.iter().map(|l| out.join(l.dir())));
+    for dir in dirs {
         output::remove_stale_temp_files(&dir).map_err(write_error(&dir))?;
     }
     let mut summary = Summary::default();
     for file in files {
         let path = out.join(&file.path);
-        match output::write_if_changed(&path, &file.bytes).map_err(write_error(&path))? {
+        let written = output::write_if_changed(&path, &file.bytes).map_err(write_error(&path))?;
+        match written {
             Written::Changed => summary.written.push(file.path.clone()),
             Written::Unchanged => summary.unchanged.push(file.path.clone()),
         }
+        if file.path.ends_with(".xml") {
+            let gz = out.join(format!("{}.gz", file.path));
+            if written == Written::Changed || !gz.exists() {
+                output::write_if_changed(&gz, &gzip(&file.bytes)).map_err(write_error(&gz))?;
+            }
+        }
     }
     Ok(summary)
+}
+
+/// Deterministic gzip: no file name or time in the header, fixed level.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::GzBuilder::new().mtime(0).write(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::default(),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
 }

@@ -33,6 +33,18 @@ pub enum Command {
         #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
         poll: Option<u64>,
     },
+    /// Watch (as `watch` does) and serve the output folder over HTTP for feed readers, with
+    /// conditional GET, gzip and an index page; stops on SIGINT or SIGTERM.
+    Serve {
+        #[command(flatten)]
+        paths: Paths,
+        /// Address to listen on [default: 127.0.0.1:8080, or serve.addr].
+        #[arg(long, value_name = "ADDR")]
+        addr: Option<std::net::SocketAddr>,
+        /// Poll the folder every MS milliseconds instead of using OS file events.
+        #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+        poll: Option<u64>,
+    },
     /// Parse every article and report what was understood and every problem; exits 1 when
     /// any file is rejected.
     Check {
@@ -65,6 +77,7 @@ impl Paths {
             file: self.config.clone(),
             articles: self.articles.clone(),
             output: self.out.clone(),
+            fallback_base_url: None,
         }
     }
 }

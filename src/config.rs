@@ -4,6 +4,7 @@
 //! config key must never be silently ignored.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -33,6 +34,25 @@ pub struct Config {
     pub base_url_configured: bool,
     pub site: Site,
     pub watch: WatchSettings,
+    pub serve: ServeSettings,
+}
+
+/// How `serve` publishes the output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeSettings {
+    /// Address to listen on; loopback unless the config says otherwise.
+    pub addr: SocketAddr,
+    /// `Cache-Control: max-age` of every response: how long readers may reuse a feed unasked.
+    pub cache_max_age: Duration,
+}
+
+impl Default for ServeSettings {
+    fn default() -> Self {
+        ServeSettings {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            cache_max_age: Duration::from_secs(300),
+        }
+    }
 }
 
 /// How `watch` turns file events into rebuilds.
@@ -64,6 +84,8 @@ pub struct Sources {
     pub file: Option<PathBuf>,
     pub articles: Option<PathBuf>,
     pub output: Option<PathBuf>,
+    /// The base URL to use when the config sets none (`serve`: the address it serves at).
+    pub fallback_base_url: Option<Url>,
 }
 
 impl Sources {
@@ -74,6 +96,15 @@ impl Sources {
         }
         if let Some(output) = &self.output {
             config.output = output.clone();
+        }
+        // Only the links follow the served address; ids stay what `build` gives them, so the
+        // same article never gets two ids.
+        if let Some(url) = self
+            .fallback_base_url
+            .clone()
+            .filter(|_| !config.base_url_configured)
+        {
+            config.site.base_url = with_trailing_slash(url);
         }
         Ok(config)
     }
@@ -115,6 +146,7 @@ impl Default for Config {
             max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
             base_url_configured: false,
             watch: WatchSettings::default(),
+            serve: ServeSettings::default(),
             site: Site {
                 id_prefix: default_id_prefix(&base_url),
                 base_url,
@@ -188,6 +220,14 @@ impl Config {
         }
         if let Some(max) = raw.max_article_bytes {
             config.max_article_bytes = max;
+        }
+        if let Some(serve) = raw.serve {
+            if let Some(addr) = serve.addr {
+                config.serve.addr = addr;
+            }
+            if let Some(secs) = serve.cache_max_age_secs {
+                config.serve.cache_max_age = Duration::from_secs(secs);
+            }
         }
         if let Some(watch) = raw.watch {
             let ms = Duration::from_millis;
@@ -266,6 +306,14 @@ struct RawConfig {
     zh: Option<RawChannel>,
     en: Option<RawChannel>,
     watch: Option<RawWatch>,
+    serve: Option<RawServe>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServe {
+    addr: Option<SocketAddr>,
+    cache_max_age_secs: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -409,7 +457,8 @@ mod tests {
              author:\n  name: Desk\n  email: desk@example.org\n  uri: https://example.org/\n\
              zh:\n  title: 中文\n  description: 描述\n\
              en:\n  title: English\n\
-             watch:\n  quiet_ms: 50\n  max_delay_ms: 500\n  poll_ms: 250\n",
+             watch:\n  quiet_ms: 50\n  max_delay_ms: 500\n  poll_ms: 250\n\
+             serve:\n  addr: 0.0.0.0:9000\n  cache_max_age_secs: 60\n",
         )
         .unwrap();
         assert_eq!(c.site.base_url.as_str(), "https://news.example.org/feeds/");
@@ -432,6 +481,36 @@ mod tests {
                 poll: Some(Duration::from_millis(250)),
             }
         );
+        assert_eq!(c.serve.addr, SocketAddr::from(([0, 0, 0, 0], 9000)));
+        assert_eq!(c.serve.cache_max_age, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn a_served_address_stands_in_for_an_unset_base_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let unset = dir.path().join("unset.yaml");
+        std::fs::write(&unset, "limit: 5\n").unwrap();
+        let sources = Sources {
+            file: Some(unset),
+            fallback_base_url: Some(Url::parse("http://127.0.0.1:9123").unwrap()),
+            ..Sources::default()
+        };
+        let config = sources.load().unwrap();
+        assert_eq!(config.site.base_url.as_str(), "http://127.0.0.1:9123/");
+        assert_eq!(
+            config.site.id_prefix,
+            Config::default().site.id_prefix,
+            "ids do not move"
+        );
+
+        let set = dir.path().join("set.yaml");
+        std::fs::write(&set, "base_url: https://news.example.org/\n").unwrap();
+        let sources = Sources {
+            file: Some(set),
+            ..sources
+        };
+        let config = sources.load().unwrap();
+        assert_eq!(config.site.base_url.as_str(), "https://news.example.org/");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod collection;
 pub mod config;
 pub mod feed;
 pub mod output;
+pub mod serve;
 pub mod source;
 pub mod watch;
 

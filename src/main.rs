@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_target(false);
     // A one-shot command's lines need no clock; a long-running one's do.
-    if matches!(cli.command, Command::Watch { .. }) {
+    if matches!(cli.command, Command::Watch { .. } | Command::Serve { .. }) {
         logs.init();
     } else {
         logs.without_time().init();
@@ -47,11 +47,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             watcher.run()?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve { paths, addr, poll } => {
+            let poll = poll.map(std::time::Duration::from_millis);
+            bifeed::serve::run(paths.sources(), addr, poll)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { config, articles } => {
             let sources = bifeed::config::Sources {
                 file: config,
                 articles,
-                output: None,
+                ..Default::default()
             };
             let config = sources.load()?;
             let files = bifeed::collection::outcomes(&config)

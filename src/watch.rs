@@ -82,6 +82,7 @@ pub struct Watcher {
     retry_delay: Option<Duration>,
     /// When to list the whole folder again after rebuilds from file events.
     reconcile_at: Option<Instant>,
+    built: bool,
 }
 
 /// The paths the watcher compares event paths with, made absolute once.
@@ -128,6 +129,7 @@ impl Watcher {
             retry_at: None,
             retry_delay: None,
             reconcile_at: None,
+            built: false,
         })
     }
 
@@ -137,6 +139,15 @@ impl Watcher {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The first build, from a full listing. [`Watcher::run`] does it if nobody did before;
+    /// `serve` does it first so that it never answers before the feeds exist.
+    pub fn build_first(&mut self) {
+        if !self.built {
+            self.built = true;
+            self.rebuild(Scope::Folder, false, true);
+        }
     }
 
     /// Builds once, then rebuilds after every settled batch of changes until stopped.
@@ -150,7 +161,7 @@ impl Watcher {
             self.config.articles.display(),
             self.config.output.display()
         );
-        self.rebuild(Scope::Folder, false, true);
+        self.build_first();
         let mut batch: Option<Batch> = None;
         loop {
             let next = [

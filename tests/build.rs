@@ -40,18 +40,36 @@ fn three_articles() -> Site {
 }
 
 #[test]
-fn writes_exactly_four_valid_feeds() {
+fn writes_four_valid_feeds_their_gzip_copies_the_index_and_the_opml_list() {
     let site = three_articles();
     site.build();
     let mut written: Vec<String> = walk(&site.out());
     written.sort();
-    assert_eq!(
-        written,
-        ["en/atom.xml", "en/rss.xml", "zh/atom.xml", "zh/rss.xml"]
-    );
+    let expected = [
+        "en/atom.xml",
+        "en/atom.xml.gz",
+        "en/rss.xml",
+        "en/rss.xml.gz",
+        "feeds.opml",
+        "index.html",
+        "zh/atom.xml",
+        "zh/atom.xml.gz",
+        "zh/rss.xml",
+        "zh/rss.xml.gz",
+    ];
+    assert_eq!(written, expected);
     for path in FEEDS {
         let feed = site.feed(path);
         assert_eq!(feed.parsed.entries.len(), 3, "{path}");
+        let gz = fs::read(site.out().join(format!("{path}.gz"))).unwrap();
+        let mut unzipped = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unzipped)
+            .unwrap();
+        assert_eq!(
+            unzipped,
+            feed.xml.as_bytes(),
+            "{path}.gz holds the same feed"
+        );
     }
 }
 
@@ -361,7 +379,7 @@ fn same_articles_same_bytes_and_unchanged_files_are_not_rewritten() {
         .collect();
     let out = site.build();
     assert!(
-        stderr(&out).contains("0 feed files written, 4 unchanged"),
+        stderr(&out).contains("0 files written, 6 unchanged"),
         "{}",
         stderr(&out)
     );

@@ -5,6 +5,8 @@
 
 mod atom;
 pub mod html;
+mod index;
+mod opml;
 mod rss;
 
 use std::borrow::Cow;
@@ -98,7 +100,26 @@ impl Format {
             Format::Atom => "application/atom+xml",
         }
     }
+
+    fn label(self) -> &'static str {
+        match self {
+            Format::Rss => "RSS 2.0",
+            Format::Atom => "Atom 1.0",
+        }
+    }
+
+    fn opml_version(self) -> &'static str {
+        match self {
+            Format::Rss => "RSS2",
+            Format::Atom => "Atom",
+        }
+    }
 }
+
+/// The site page listing the feeds, at the root of the output folder.
+pub const INDEX_PAGE: &str = "index.html";
+/// The OPML subscription list of all four feeds.
+pub const OPML_FILE: &str = "feeds.opml";
 
 /// A rendered feed and where it goes, relative to the output folder (`zh/rss.xml`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,9 +128,10 @@ pub struct FeedFile {
     pub bytes: Vec<u8>,
 }
 
-/// Renders all four feeds. `limit` caps the items per feed; 0 means every article.
+/// Renders all four feeds, the index page and the OPML list. `limit` caps the items per
+/// feed; 0 means every article.
 pub fn render(site: &Site, articles: &[&Article], limit: usize) -> Vec<FeedFile> {
-    let mut files = Vec::with_capacity(4);
+    let mut files = Vec::with_capacity(6);
     for lang in Lang::ALL {
         let items = select(articles, lang, limit);
         for format in Format::ALL {
@@ -123,6 +145,14 @@ pub fn render(site: &Site, articles: &[&Article], limit: usize) -> Vec<FeedFile>
             });
         }
     }
+    files.push(FeedFile {
+        path: INDEX_PAGE.to_string(),
+        bytes: index::render(site),
+    });
+    files.push(FeedFile {
+        path: OPML_FILE.to_string(),
+        bytes: opml::render(site),
+    });
     files
 }
 
