@@ -46,11 +46,13 @@ fn assert_feeds_valid(text: &str) -> Option<bifeed::article::Article> {
     Some(article)
 }
 
-/// Strings heavy in what breaks XML and HTML, besides arbitrary Unicode.
+/// Strings heavy in what breaks XML and HTML, besides arbitrary Unicode: markup, CDATA ends,
+/// Markdown, control characters, and character references (`&#1;`), which Markdown decodes.
 fn hostile() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
-        "[<>&\"'\\]\\[!*_`#\\\\\u{0}-\u{1f}\u{7f}\u{fffe}\u{ffff}\u{feff}\u{200b}\u{202e}a-z 中文]{0,60}",
+        "[<>&\"'\\]\\[!*_`#;x0-9A-F\\\\\u{0}-\u{1f}\u{7f}\u{fffe}\u{ffff}\u{feff}\u{200b}\u{202e}a-z 中文]{0,60}",
+        "(&#x?[0-9A-Fa-f]{1,6};|<[a-z]{1,6}>|\\*\\*|]]>|[a-z 中]{1,5}){0,12}",
     ]
 }
 

@@ -144,12 +144,17 @@ fn split_footer<'a>(lines: &[Line<'a>]) -> (Footer<'a>, Vec<Line<'a>>) {
     (footer, rest)
 }
 
-/// `【来源】URL`, `【来源】 URL`, `来源:URL`, `来源：URL`.
+/// `【来源】URL`, `【来源】 URL`, `来源:URL`, `来源：URL`, and the traditional `來源`.
 fn source_value(line: &str) -> Option<&str> {
-    if let Some(rest) = line.strip_prefix("【来源】") {
-        return Some(rest.trim());
+    for bracketed in ["【来源】", "【來源】"] {
+        if let Some(rest) = line.strip_prefix(bracketed) {
+            return Some(rest.trim());
+        }
     }
-    let rest = line.strip_prefix("来源")?.trim_start();
+    let rest = line
+        .strip_prefix("来源")
+        .or_else(|| line.strip_prefix("來源"))?
+        .trim_start();
     rest.strip_prefix([':', '：']).map(str::trim)
 }
 
@@ -200,11 +205,12 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// `英语如下:`, `英语如下：`, `英语如下`, `英文如下:` as a line of its own.
+/// `英语如下:`, `英语如下：`, `英语如下`, `英文如下:`, traditional `英語如下`, as a line of
+/// its own.
 fn is_separator(line: &str) -> bool {
-    let Some(rest) = line
-        .strip_prefix("英语如下")
-        .or_else(|| line.strip_prefix("英文如下"))
+    let Some(rest) = ["英语如下", "英語如下", "英文如下"]
+        .iter()
+        .find_map(|s| line.strip_prefix(s))
     else {
         return false;
     };
@@ -300,11 +306,11 @@ fn chinese_version(lines: &[Line], warnings: &mut Vec<Warning>) -> Option<Found>
     ))
 }
 
-/// `关键词:a、b`, `关键词：a,b`, `关键字: a b`.
+/// `关键词:a、b`, `关键词：a,b`, `关键字: a b`, traditional `關鍵詞`.
 fn chinese_keyword_line(line: &str) -> Option<&str> {
-    let rest = line
-        .strip_prefix("关键词")
-        .or_else(|| line.strip_prefix("关键字"))?;
+    let rest = ["关键词", "关键字", "關鍵詞", "關鍵字"]
+        .iter()
+        .find_map(|s| line.strip_prefix(s))?;
     rest.trim_start().strip_prefix([':', '：']).map(str::trim)
 }
 
@@ -312,9 +318,11 @@ fn is_end_mark(line: &str) -> bool {
     matches!(line, "(完)" | "（完）" | "完")
 }
 
-/// `【编辑:张三】`, `【责任编辑：李四】`.
+/// `【编辑:张三】`, `【责任编辑：李四】`, traditional `【編輯：】`.
 fn is_editor_line(line: &str) -> bool {
-    line.starts_with('【') && line.ends_with('】') && line.contains("编辑")
+    line.starts_with('【')
+        && line.ends_with('】')
+        && (line.contains("编辑") || line.contains("編輯"))
 }
 
 fn english_version(lines: &[Line], warnings: &mut Vec<Warning>) -> Option<Found> {
@@ -648,6 +656,22 @@ mod tests {
             assert!(p.article.en.is_some(), "{sep}");
             assert_eq!(p.article.zh.unwrap().paragraphs.len(), 2, "{sep}");
         }
+    }
+
+    #[test]
+    fn traditional_chinese_markers() {
+        let text = FULL
+            .replace("英语如下:", "關鍵詞：港口、航運\n英語如下：")
+            .replace("【来源】", "【來源】")
+            .replace("提高三成。", "提高三成。\n【編輯:李華】");
+        let p = ok(&text);
+        let zh = p.article.zh.unwrap();
+        assert_eq!(zh.keywords, ["港口", "航運"]);
+        assert_eq!(zh.paragraphs.len(), 2);
+        assert!(p.article.en.is_some());
+        assert!(p.article.link.is_some());
+        let text = FULL.replace("【来源】", "來源: ");
+        assert!(ok(&text).article.link.is_some());
     }
 
     #[test]

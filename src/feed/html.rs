@@ -82,18 +82,39 @@ fn plain_paragraph(text: &str) -> [Event<'_>; 3] {
 /// not parse as a single paragraph, its opening marker is backslash-escaped and it is parsed
 /// again; failing that, it is taken as plain text.
 fn inline_events(text: &str) -> Vec<Event<'_>> {
-    let events: Vec<Event> = Parser::new_ext(text, Options::empty()).collect();
+    let events: Vec<Event> = Parser::new_ext(text, Options::empty())
+        .map(xml_safe)
+        .collect();
     if is_one_paragraph(&events) {
         return events;
     }
     let escaped = escape_block_marker(text);
     let reparsed: Vec<Event> = Parser::new_ext(&escaped, Options::empty())
+        .map(xml_safe)
         .map(Event::into_static)
         .collect();
     if is_one_paragraph(&reparsed) {
         return reparsed;
     }
     plain_paragraph(text).into()
+}
+
+/// Markdown decodes character references, so `&#1;` in an article becomes U+0001 here, after
+/// the article's own text was cleaned: clean what the parser makes too.
+fn xml_safe(event: Event<'_>) -> Event<'_> {
+    fn clean(t: CowStr<'_>) -> CowStr<'_> {
+        match super::remove_xml_forbidden(&t) {
+            std::borrow::Cow::Borrowed(_) => t,
+            std::borrow::Cow::Owned(cleaned) => CowStr::from(cleaned),
+        }
+    }
+    match event {
+        Event::Text(t) => Event::Text(clean(t)),
+        Event::Code(t) => Event::Code(clean(t)),
+        Event::Html(t) => Event::Html(clean(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(clean(t)),
+        other => other,
+    }
 }
 
 fn is_one_paragraph(events: &[Event]) -> bool {
@@ -202,6 +223,23 @@ mod tests {
             md("<div>block</div>"),
             "<p>&lt;div&gt;block&lt;/div&gt;</p>\n"
         );
+    }
+
+    #[test]
+    fn character_references_cannot_smuggle_in_forbidden_characters() {
+        let html = md("a&#1;b &#x0B; c&#xFFFF;d &#xFFFE; &amp; &#0;");
+        assert!(
+            !html
+                .chars()
+                .any(|c| matches!(c, '\u{1}' | '\u{b}' | '\u{fffe}' | '\u{ffff}')),
+            "{html:?}"
+        );
+        assert!(
+            html.contains("ab") && html.contains("cd") && html.contains("&amp;"),
+            "{html:?}"
+        );
+        let text = plain_text("a&#1;b", Markup::InlineMarkdown, 10);
+        assert_eq!(text, "ab");
     }
 
     #[test]
