@@ -8,17 +8,17 @@ use crate::article::Article;
 use crate::collection::Collection;
 use crate::config::Config;
 use crate::feed::{self, FeedFile};
-use crate::output::{self, Written};
+use crate::output;
 use crate::source::ListError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error(transparent)]
     List(#[from] ListError),
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {error}", path.display())]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("--strict: {0} article file(s) rejected; nothing was written")]
     Strict(usize),
@@ -93,13 +93,16 @@ pub fn render_and_publish(
     Ok(summary)
 }
 
-/// Writes rendered files into the output folder, each atomically and only if changed, and
-/// next to every feed a gzip copy (`zh/rss.xml.gz`) that `serve` sends to clients that
-/// accept gzip, without compressing on every request.
+/// Writes rendered files into the output folder, and next to every feed a gzip copy
+/// (`zh/rss.xml.gz`) that `serve` sends to clients that accept gzip.
+///
+/// Only files whose bytes changed are written, and all of them are first written to
+/// temporary files: if any of those writes fails (a full disk, say), nothing is replaced and
+/// every previous file stays as it was. Then each is renamed over the old one.
 pub fn publish(out: &Path, files: &[FeedFile]) -> Result<Summary, BuildError> {
     let write_error = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| BuildError::Write { path, source }
+        move |error| BuildError::Write { path, error }
     };
     let dirs =
         std::iter::once(out.to_path_buf()).chain(Lang::ALL.iter().map(|l| out.join(l.dir())));
@@ -107,19 +110,28 @@ pub fn publish(out: &Path, files: &[FeedFile]) -> Result<Summary, BuildError> {
         output::remove_stale_temp_files(&dir).map_err(write_error(&dir))?;
     }
     let mut summary = Summary::default();
+    let mut staged = Vec::with_capacity(files.len() * 2);
     for file in files {
         let path = out.join(&file.path);
-        let written = output::write_if_changed(&path, &file.bytes).map_err(write_error(&path))?;
-        match written {
-            Written::Changed => summary.written.push(file.path.clone()),
-            Written::Unchanged => summary.unchanged.push(file.path.clone()),
-        }
-        if file.path.ends_with(".xml") {
-            let gz = out.join(format!("{}.gz", file.path));
-            if written == Written::Changed || !gz.exists() {
-                output::write_if_changed(&gz, &gzip(&file.bytes)).map_err(write_error(&gz))?;
+        let changed = output::stage(&path, &file.bytes).map_err(write_error(&path))?;
+        let gz_path = out.join(format!("{}.gz", file.path));
+        let needs_gz = file.path.ends_with(".xml") && (changed.is_some() || !gz_path.exists());
+        match changed {
+            Some(s) => {
+                staged.push((path, s));
+                summary.written.push(file.path.clone());
             }
+            None => summary.unchanged.push(file.path.clone()),
         }
+        if needs_gz
+            && let Some(s) =
+                output::stage(&gz_path, &gzip(&file.bytes)).map_err(write_error(&gz_path))?
+        {
+            staged.push((gz_path, s));
+        }
+    }
+    for (path, s) in staged {
+        s.commit().map_err(write_error(&path))?;
     }
     Ok(summary)
 }

@@ -9,6 +9,7 @@ use bifeed::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    ignore_file_size_signal();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -27,6 +28,18 @@ fn main() -> ExitCode {
             tracing::error!("{e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A write past the file size limit (`ulimit -f`) raises SIGXFSZ, which kills the process by
+/// default. Handled, the write fails with EFBIG instead and is reported like a full disk, with
+/// the previous feeds left in place.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: the handler does nothing, which is async-signal-safe.
+    if let Err(e) = unsafe { signal_hook::low_level::register(signal_hook::consts::SIGXFSZ, || {}) }
+    {
+        tracing::debug!("cannot handle SIGXFSZ: {e}");
     }
 }
 

@@ -23,11 +23,43 @@ pub enum Written {
 
 /// Replaces `path` with `bytes` unless it already holds exactly those bytes.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
+    match stage(path, bytes)? {
+        Some(staged) => {
+            staged.commit()?;
+            Ok(Written::Changed)
+        }
+        None => Ok(Written::Unchanged),
+    }
+}
+
+/// New bytes for a file, written and synced to a temporary file beside it, not yet in place.
+/// Dropping it deletes the temporary file and leaves the old file as it was.
+#[derive(Debug)]
+pub struct Staged {
+    temp: tempfile::NamedTempFile,
+    target: std::path::PathBuf,
+}
+
+impl Staged {
+    /// Puts the new bytes in place: one rename, atomic on POSIX file systems.
+    pub fn commit(self) -> io::Result<()> {
+        self.temp
+            .persist(&self.target)
+            .map(drop)
+            .map_err(|e| e.error)
+    }
+}
+
+/// Stages `bytes` for `path`; `None` when the file already holds exactly those bytes.
+///
+/// Staging every file of a build before committing any lets a build that fails halfway (a
+/// full disk, say) leave all the old files in place, not a mix of old and new.
+pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<Option<Staged>> {
     if let Ok(meta) = fs::metadata(path)
         && meta.len() == bytes.len() as u64
         && fs::read(path).is_ok_and(|old| old == bytes)
     {
-        return Ok(Written::Unchanged);
+        return Ok(None);
     }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -43,11 +75,14 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
         builder.permissions(fs::Permissions::from_mode(0o644));
     }
     let mut temp = builder.tempfile_in(dir)?;
-    temp.write_all(bytes)?;
+    // Through the plain file: its errors say what went wrong without the temporary's name.
+    temp.as_file_mut().write_all(bytes)?;
     // Without the sync, a power cut after the rename could leave an empty file behind it.
     temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(Written::Changed)
+    Ok(Some(Staged {
+        temp,
+        target: path.to_path_buf(),
+    }))
 }
 
 /// Deletes temporary files left in `dir` by a bifeed process that was killed mid-write.
@@ -109,6 +144,28 @@ mod tests {
             fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o644
         );
+    }
+
+    #[test]
+    fn staged_files_change_nothing_until_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rss.xml");
+        fs::write(&path, "old").unwrap();
+        assert!(
+            stage(&path, b"old").unwrap().is_none(),
+            "same bytes: nothing to stage"
+        );
+        let staged = stage(&path, b"new").unwrap().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        drop(staged);
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "the temporary file is gone"
+        );
+        stage(&path, b"new").unwrap().unwrap().commit().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
     }
 
     #[test]

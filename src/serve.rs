@@ -47,8 +47,8 @@ pub enum ServeError {
          choose another with --addr or serve.addr"
     )]
     AddrInUse { addr: SocketAddr },
-    #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: io::Error },
+    #[error("cannot listen on {addr}: {error}")]
+    Bind { addr: SocketAddr, error: io::Error },
     #[error("HTTP server: {0}")]
     Io(#[from] io::Error),
 }
@@ -63,9 +63,9 @@ pub fn run(
         Some(addr) => addr,
         None => sources.load()?.serve.addr,
     };
-    let listener = std::net::TcpListener::bind(addr).map_err(|source| match source.kind() {
+    let listener = std::net::TcpListener::bind(addr).map_err(|error| match error.kind() {
         io::ErrorKind::AddrInUse => ServeError::AddrInUse { addr },
-        _ => ServeError::Bind { addr, source },
+        _ => ServeError::Bind { addr, error },
     })?;
     listener.set_nonblocking(true)?;
     let local = listener.local_addr()?;

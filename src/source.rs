@@ -87,8 +87,8 @@ pub struct Listing {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ListError {
-    #[error("cannot read the articles folder {}: {source}", path.display())]
-    Root { path: PathBuf, source: io::Error },
+    #[error("cannot read the articles folder {}: {error}", path.display())]
+    Root { path: PathBuf, error: io::Error },
     #[error("the articles folder {} is not a folder", path.display())]
     NotAFolder { path: PathBuf },
 }
@@ -116,18 +116,18 @@ pub struct Folder {
 
 impl Folder {
     pub fn open(root: &Path, skip: &[PathBuf]) -> Result<Folder, ListError> {
-        let meta = fs::metadata(root).map_err(|source| ListError::Root {
+        let meta = fs::metadata(root).map_err(|error| ListError::Root {
             path: root.to_path_buf(),
-            source,
+            error,
         })?;
         if !meta.is_dir() {
             return Err(ListError::NotAFolder {
                 path: root.to_path_buf(),
             });
         }
-        let canonical_root = fs::canonicalize(root).map_err(|source| ListError::Root {
+        let canonical_root = fs::canonicalize(root).map_err(|error| ListError::Root {
             path: root.to_path_buf(),
-            source,
+            error,
         })?;
         Ok(Folder {
             root: root.to_path_buf(),

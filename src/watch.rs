@@ -59,10 +59,10 @@ pub enum WatchError {
     Config(#[from] ConfigError),
     #[error("cannot watch for file changes: {0}")]
     Notify(#[from] notify::Error),
-    #[error("cannot resolve {}: {source}", path.display())]
+    #[error("cannot resolve {}: {error}", path.display())]
     Path {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -95,9 +95,9 @@ struct WatchedPaths {
 impl WatchedPaths {
     fn new(config: &Config, sources: &Sources) -> Result<WatchedPaths, WatchError> {
         let absolute = |p: &Path| {
-            std::path::absolute(p).map_err(|source| WatchError::Path {
+            std::path::absolute(p).map_err(|error| WatchError::Path {
                 path: p.to_path_buf(),
-                source,
+                error,
             })
         };
         Ok(WatchedPaths {

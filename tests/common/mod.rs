@@ -2,6 +2,8 @@
 //! read feeds back with parsers bifeed does not use to write them (feed-rs, roxmltree).
 #![allow(dead_code)]
 
+pub mod watching;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

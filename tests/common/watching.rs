@@ -1,0 +1,139 @@
+//! A running `bifeed watch` for the tests: started on a temporary site, polled with a
+//! deadline, compared with a fresh build, stopped with SIGTERM.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{FEEDS, Site};
+
+/// Generous: CI machines are slow and shared. Nothing waits this long when things work.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+pub struct Watching {
+    pub site: Site,
+    child: Child,
+    log: PathBuf,
+}
+
+impl Watching {
+    pub fn start(site: Site, args: &[&str]) -> Watching {
+        let log = site.dir.path().join("watch.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_bifeed"))
+            .arg("watch")
+            .args(args)
+            .current_dir(site.dir.path())
+            .env("RUST_LOG", "debug")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let watching = Watching { site, child, log };
+        watching.wait_for("the first build", |w| w.log().contains("built in"));
+        watching
+    }
+
+    pub fn log(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Polls `done` until it holds, failing with the log after the deadline.
+    pub fn wait_for(&self, what: &str, done: impl Fn(&Watching) -> bool) {
+        let start = Instant::now();
+        while !done(self) {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    pub fn titles(&self, feed: &str) -> Vec<String> {
+        let path = self.site.out().join(feed);
+        match fs::read(&path) {
+            Ok(bytes) => super::Feed::from_bytes(&bytes).titles(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    pub fn wait_for_titles(&self, feed: &str, want: &[&str]) {
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        self.wait_for(&format!("{feed} to hold {want:?}"), |w| {
+            let mut got = w.titles(feed);
+            got.sort();
+            got == want
+        });
+    }
+
+    /// The watched feeds become byte-identical to a fresh build of the same folder.
+    pub fn assert_matches_fresh_build(&self) {
+        let fresh = self.site.dir.path().join("fresh");
+        let out = self.site.run(&["build", "--out", fresh.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", super::stderr(&out));
+        let want: Vec<Vec<u8>> = FEEDS
+            .iter()
+            .map(|f| fs::read(fresh.join(f)).unwrap())
+            .collect();
+        self.wait_for("the feeds to equal a fresh build", |w| {
+            FEEDS
+                .iter()
+                .zip(&want)
+                .all(|(f, bytes)| fs::read(w.site.out().join(f)).ok().as_ref() == Some(bytes))
+        });
+        fs::remove_dir_all(fresh).unwrap();
+    }
+
+    /// SIGTERM: the watcher finishes what it is writing and exits 0.
+    pub fn stop(mut self) -> String {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "watch did not stop; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let log = self.log();
+        assert_eq!(status.code(), Some(0), "log:\n{log}");
+        assert!(log.contains("stopped"), "{log}");
+        log
+    }
+
+    pub fn articles(&self) -> PathBuf {
+        self.site.articles()
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Watching {
+    /// Peak resident memory of the watcher so far, in KiB (Linux).
+    pub fn peak_memory_kib(&self) -> u64 {
+        fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+}
