@@ -9,7 +9,10 @@
 //! what choosing the feeds' items takes (id, date, languages). The full text is kept for the
 //! articles the feeds show, and read again when an article enters the feeds.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -134,8 +137,90 @@ pub struct Counts {
 #[derive(Debug, Clone, Default)]
 pub struct Collection {
     files: BTreeMap<OsString, Entry>,
+    index: Index,
     /// The folders the last full listing walked, for the watcher.
     dirs: Vec<PathBuf>,
+}
+
+/// Which files go into the feeds, kept up to date as files come and go, so that choosing a
+/// feed's items after an edit costs the size of the feed, not of the folder.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    /// The accepted files of each id; the greatest key (the later file name) wins.
+    by_id: FxHashMap<String, BTreeSet<OsString>>,
+    /// The winners that have a version in each language (zh, en), newest first.
+    newest: [BTreeSet<Rank>; 2],
+    rejected: usize,
+    /// The files whose text is in memory because the feeds showed them last time.
+    shown: FxHashSet<OsString>,
+}
+
+/// A winner's place in a language's feed: newest first, ties broken by id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    date: Reverse<DateTime<FixedOffset>>,
+    id: String,
+    key: OsString,
+}
+
+fn lang_slot(lang: Lang) -> usize {
+    match lang {
+        Lang::Zh => 0,
+        Lang::En => 1,
+    }
+}
+
+impl Index {
+    /// The index of a whole collection, keeping what was shown.
+    fn build(files: &BTreeMap<OsString, Entry>, shown: FxHashSet<OsString>) -> Index {
+        let mut index = Index {
+            shown,
+            ..Index::default()
+        };
+        for (key, entry) in files {
+            match &entry.state {
+                Err(_) => index.rejected += 1,
+                Ok(accepted) => {
+                    index
+                        .by_id
+                        .entry(accepted.id.clone())
+                        .or_default()
+                        .insert(key.clone());
+                }
+            }
+        }
+        let winners: Vec<&OsString> = index.by_id.values().filter_map(BTreeSet::last).collect();
+        let mut newest: [BTreeSet<Rank>; 2] = Default::default();
+        for winner in winners {
+            if let Some(Ok(a)) = files.get(winner).map(|e| &e.state) {
+                for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
+                    newest[lang_slot(lang)].insert(rank(winner, a));
+                }
+            }
+        }
+        index.newest = newest;
+        index
+    }
+
+    fn newest_insert(&mut self, key: &OsString, a: &Accepted) {
+        for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
+            self.newest[lang_slot(lang)].insert(rank(key, a));
+        }
+    }
+
+    fn newest_remove(&mut self, key: &OsString, a: &Accepted) {
+        for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
+            self.newest[lang_slot(lang)].remove(&rank(key, a));
+        }
+    }
+}
+
+fn rank(key: &OsString, a: &Accepted) -> Rank {
+    Rank {
+        date: Reverse(a.date),
+        id: a.id.clone(),
+        key: key.clone(),
+    }
 }
 
 impl Collection {
@@ -146,18 +231,79 @@ impl Collection {
         Ok((collection, changes))
     }
 
+    /// Stores `entry` at `key`, keeping the index up to date.
+    fn put(&mut self, key: OsString, entry: Entry) {
+        self.take(&key);
+        match &entry.state {
+            Err(_) => self.index.rejected += 1,
+            Ok(accepted) => {
+                let keys = self.index.by_id.entry(accepted.id.clone()).or_default();
+                let previous_winner = keys.last().cloned();
+                keys.insert(key.clone());
+                if keys.last() == Some(&key) {
+                    if let Some(previous) = previous_winner
+                        && let Some(Ok(loser)) = self.files.get(&previous).map(|e| &e.state)
+                    {
+                        self.index.newest_remove(&previous, loser);
+                    }
+                    self.index.newest_insert(&key, accepted);
+                }
+            }
+        }
+        self.files.insert(key, entry);
+    }
+
+    /// Removes what is at `key`, keeping the index up to date.
+    fn take(&mut self, key: &OsString) -> Option<Entry> {
+        let entry = self.files.remove(key)?;
+        match &entry.state {
+            Err(_) => self.index.rejected -= 1,
+            Ok(accepted) => {
+                let Collection { files, index, .. } = self;
+                if let Some(keys) = index.by_id.get_mut(&accepted.id) {
+                    let was_winner = keys.last() == Some(key);
+                    keys.remove(key);
+                    let next_winner = keys.last().cloned();
+                    if keys.is_empty() {
+                        index.by_id.remove(&accepted.id);
+                    }
+                    if was_winner {
+                        index.newest_remove(key, accepted);
+                        if let Some(next) = next_winner
+                            && let Some(Ok(a)) = files.get(&next).map(|e| &e.state)
+                        {
+                            index.newest_insert(&next, a);
+                        }
+                    }
+                }
+            }
+        }
+        Some(entry)
+    }
+
     /// Brings the collection up to date with the whole folder: new and changed files are
     /// read, files that are gone are dropped, the rest is kept as it was.
     pub fn refresh(&mut self, config: &Config) -> Result<Changes, ListError> {
         let listing = open(config)?.list();
         let mut changes = Changes::default();
         let mut old = std::mem::take(&mut self.files);
+        let mut pending = Vec::new();
         for found in listing.entries {
             let key = found.rel().as_os_str().to_owned();
-            let previous = old.remove(&key);
-            self.update(key, found, previous, config, &mut changes);
+            match old.remove(&key) {
+                Some(previous) if is_unchanged(&previous, &found) => {
+                    self.files.insert(key, previous);
+                }
+                previous => pending.push((key, found, previous.is_some())),
+            }
         }
         changes.removed = old.len();
+        for (key, entry) in self.read(pending, config, &mut changes) {
+            self.files.insert(key, entry);
+        }
+        // Every file was looked at: index them all at once.
+        let shown = std::mem::take(&mut self.index.shown);
+        self.index = Index::build(&self.files, shown);
         self.dirs = listing.dirs;
         Ok(changes)
     }
@@ -171,74 +317,55 @@ impl Collection {
     ) -> Result<Changes, ListError> {
         let folder = open(config)?;
         let mut changes = Changes::default();
+        let mut pending = Vec::new();
         for rel in rels {
             let key = rel.as_os_str().to_owned();
-            let previous = self.files.remove(&key);
             match folder.look(rel) {
-                Some(found) => self.update(key, found, previous, config, &mut changes),
-                None if previous.is_some() => changes.removed += 1,
-                None => {}
+                Some(found) => match self.files.get(&key) {
+                    Some(previous) if is_unchanged(previous, &found) => {}
+                    previous => pending.push((key, found, previous.is_some())),
+                },
+                None => {
+                    if self.take(&key).is_some() {
+                        changes.removed += 1;
+                    }
+                }
             }
+        }
+        for (key, entry) in self.read(pending, config, &mut changes) {
+            self.put(key, entry);
         }
         Ok(changes)
     }
 
-    /// Stores what is now at `key`, reading the file unless its stamp says it is unchanged.
-    fn update(
-        &mut self,
-        key: OsString,
-        found: Found,
-        previous: Option<Entry>,
+    /// Reads the new and changed files, on every core, and returns what the collection keeps
+    /// of each. `pending` holds the key, what the listing found, and whether the file was
+    /// known before.
+    fn read(
+        &self,
+        pending: Vec<(OsString, Found, bool)>,
         config: &Config,
         changes: &mut Changes,
-    ) {
-        let unchanged = previous.as_ref().is_some_and(|p| match &found {
-            Found::File(file) => p.stamp == Some(file.stamp),
-            Found::Unusable(u) => {
-                p.stamp.is_none() && matches!(&p.state, Err(r) if r.reason == u.reason)
+    ) -> Vec<(OsString, Entry)> {
+        use rayon::prelude::*;
+        // With every article in the feeds, the text is needed right away: keep it.
+        let keep_full = config.limit == 0;
+        let loaded: Vec<(Entry, Vec<String>)> = pending
+            .par_iter()
+            .map(|(_, found, _)| load(found, config, keep_full))
+            .collect();
+        let mut entries = Vec::with_capacity(loaded.len());
+        for ((key, found, existed), (entry, problems)) in pending.into_iter().zip(loaded) {
+            if existed {
+                changes.changed += 1;
+            } else {
+                changes.added += 1;
             }
-        });
-        let existed = previous.is_some();
-        if let Some(previous) = previous.filter(|_| unchanged) {
-            self.files.insert(key, previous);
-            return;
+            changes.paths.push(found.rel().to_path_buf());
+            changes.problems.extend(problems);
+            entries.push((key, entry));
         }
-        if existed {
-            changes.changed += 1;
-        } else {
-            changes.added += 1;
-        }
-        changes.paths.push(found.rel().to_path_buf());
-        let (entry, outcome) = match found {
-            Found::File(file) => {
-                let outcome = read_article(&file, config);
-                let entry = Entry {
-                    stamp: Some(file.stamp),
-                    path: file.path,
-                    state: outcome.result.as_ref().map(accepted).map_err(Clone::clone),
-                };
-                (entry, outcome)
-            }
-            Found::Unusable(u) => {
-                let rejection = Rejection {
-                    line: 1,
-                    reason: u.reason,
-                };
-                let outcome = FileOutcome {
-                    path: u.path.clone(),
-                    encoding: None,
-                    result: Err(rejection.clone()),
-                };
-                let entry = Entry {
-                    stamp: None,
-                    path: u.path,
-                    state: Err(rejection),
-                };
-                (entry, outcome)
-            }
-        };
-        changes.problems.extend(outcome.problems());
-        self.files.insert(key, entry);
+        entries
     }
 
     /// The folders walked by the last full listing: the articles folder and its subfolders.
@@ -246,50 +373,36 @@ impl Collection {
         &self.dirs
     }
 
-    /// The accepted entries that go into the feeds: a later file with the same id wins.
-    fn winners(&self) -> Vec<(&OsString, &Entry, &Accepted)> {
-        let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(self.files.len());
-        let mut winners: Vec<Option<(&OsString, &Entry, &Accepted)>> =
-            Vec::with_capacity(self.files.len());
-        for (key, entry) in &self.files {
-            let Ok(accepted) = &entry.state else { continue };
-            if let Some(earlier) = by_id.insert(accepted.id.as_str(), winners.len()) {
-                winners[earlier] = None;
-            }
-            winners.push(Some((key, entry, accepted)));
-        }
-        winners.into_iter().flatten().collect()
-    }
-
-    /// The articles the feeds show: per language the newest `limit` (0: all), newest first,
-    /// ties broken by id. Reads the ones whose text is not in memory, and lets go of the text
-    /// of articles the feeds no longer show.
-    pub fn feed_articles(&mut self, config: &Config) -> Vec<Arc<Article>> {
-        let window: HashSet<OsString> = {
-            let winners = self.winners();
-            let mut window = HashSet::new();
-            for lang in Lang::ALL {
-                let mut items: Vec<&(&OsString, &Entry, &Accepted)> =
-                    winners.iter().filter(|(_, _, a)| a.has(lang)).collect();
-                items.sort_by(|x, y| y.2.date.cmp(&x.2.date).then_with(|| x.2.id.cmp(&y.2.id)));
-                let take = if config.limit == 0 {
-                    items.len()
-                } else {
-                    config.limit
-                };
-                window.extend(items.iter().take(take).map(|(key, _, _)| (*key).clone()));
-            }
-            window
+    /// The articles the feeds show, per language the newest `limit` (0: all), and the counts
+    /// for the logs. Reads the articles whose text is not in memory, and lets go of the text of
+    /// articles the feeds no longer show.
+    pub fn feed_articles(&mut self, config: &Config) -> (Vec<Arc<Article>>, Counts) {
+        let take = if config.limit == 0 {
+            usize::MAX
+        } else {
+            config.limit
         };
+        let mut window: FxHashSet<OsString> = FxHashSet::default();
+        for newest in &self.index.newest {
+            window.extend(newest.iter().take(take).map(|r| r.key.clone()));
+        }
+        for key in self.index.shown.difference(&window) {
+            if let Some(Entry {
+                state: Ok(accepted),
+                ..
+            }) = self.files.get_mut(key)
+            {
+                accepted.full = None;
+            }
+        }
         let mut articles = Vec::with_capacity(window.len());
-        for (key, entry) in &mut self.files {
+        for key in &window {
+            let Some(entry) = self.files.get_mut(key) else {
+                continue;
+            };
             let Ok(accepted) = &mut entry.state else {
                 continue;
             };
-            if !window.contains(key) {
-                accepted.full = None;
-                continue;
-            }
             if accepted.full.is_none() {
                 accepted.full = reread(entry.path.clone(), entry.stamp, key, config);
             }
@@ -297,16 +410,17 @@ impl Collection {
                 articles.push(Arc::clone(full));
             }
         }
-        articles
+        self.index.shown = window;
+        (articles, self.counts())
     }
 
+    /// Counts for the logs.
     pub fn counts(&self) -> Counts {
-        let winners = self.winners();
         Counts {
-            articles: winners.len(),
-            zh: winners.iter().filter(|(_, _, a)| a.zh).count(),
-            en: winners.iter().filter(|(_, _, a)| a.en).count(),
-            rejected: self.files.values().filter(|e| e.state.is_err()).count(),
+            articles: self.index.by_id.len(),
+            zh: self.index.newest[lang_slot(Lang::Zh)].len(),
+            en: self.index.newest[lang_slot(Lang::En)].len(),
+            rejected: self.index.rejected,
         }
     }
 
@@ -324,14 +438,52 @@ impl Collection {
     }
 }
 
-fn accepted(parsed: &Parsed) -> Accepted {
-    let article = &parsed.article;
-    Accepted {
-        id: article.id.clone(),
-        date: article.date,
-        zh: article.zh.is_some(),
-        en: article.en.is_some(),
-        full: None,
+/// Whether what the listing found is what the collection already holds.
+fn is_unchanged(previous: &Entry, found: &Found) -> bool {
+    match found {
+        Found::File(file) => previous.stamp == Some(file.stamp),
+        Found::Unusable(u) => {
+            previous.stamp.is_none() && matches!(&previous.state, Err(r) if r.reason == u.reason)
+        }
+    }
+}
+
+/// Reads one file and reduces it to what the collection keeps, plus its problems as log
+/// lines. Dropping the text here, on the worker, keeps memory small while a big folder loads.
+fn load(found: &Found, config: &Config, keep_full: bool) -> (Entry, Vec<String>) {
+    match found {
+        Found::File(file) => {
+            let outcome = read_article(file, config);
+            let problems = outcome.problems();
+            let state = outcome.result.map(|parsed| {
+                let article = parsed.article;
+                Accepted {
+                    id: article.id.clone(),
+                    date: article.date,
+                    zh: article.zh.is_some(),
+                    en: article.en.is_some(),
+                    full: keep_full.then(|| Arc::new(article)),
+                }
+            });
+            let entry = Entry {
+                stamp: Some(file.stamp),
+                path: file.path.clone(),
+                state,
+            };
+            (entry, problems)
+        }
+        Found::Unusable(u) => {
+            let problems = vec![format!("{}:1: rejected: {}", u.path.display(), u.reason)];
+            let entry = Entry {
+                stamp: None,
+                path: u.path.clone(),
+                state: Err(Rejection {
+                    line: 1,
+                    reason: u.reason.clone(),
+                }),
+            };
+            (entry, problems)
+        }
     }
 }
 
@@ -420,4 +572,82 @@ fn file_time(file: &SourceFile, zone: FixedOffset) -> DateTime<FixedOffset> {
     DateTime::<Utc>::from(file.stamp.modified)
         .with_timezone(&zone)
         .trunc_subsecs(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn accepted(id: &str, day: u32, zh: bool, en: bool) -> Entry {
+        let bj = FixedOffset::east_opt(8 * 3600).unwrap();
+        Entry {
+            stamp: None,
+            path: PathBuf::from(id),
+            state: Ok(Accepted {
+                id: id.to_string(),
+                date: bj.with_ymd_and_hms(2024, 1, day, 0, 0, 0).unwrap(),
+                zh,
+                en,
+                full: None,
+            }),
+        }
+    }
+
+    fn rejected() -> Entry {
+        Entry {
+            stamp: None,
+            path: PathBuf::from("bad"),
+            state: Err(Rejection {
+                line: 1,
+                reason: "bad".into(),
+            }),
+        }
+    }
+
+    fn assert_index_is_fresh(c: &Collection) {
+        let fresh = Index::build(&c.files, FxHashSet::default());
+        assert_eq!(c.index.by_id, fresh.by_id);
+        assert_eq!(c.index.newest, fresh.newest);
+        assert_eq!(c.index.rejected, fresh.rejected);
+    }
+
+    #[test]
+    fn the_index_kept_up_to_date_equals_one_built_afresh() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut c = Collection::default();
+        for _ in 0..5_000 {
+            let key = OsString::from(format!("{:02}.txt", rng.u8(..40)));
+            if rng.bool() {
+                let entry = if rng.u8(..10) == 0 {
+                    rejected()
+                } else {
+                    // Few ids, so that files clash.
+                    let id = format!("id{}", rng.u8(..12));
+                    accepted(&id, rng.u32(1..=28), rng.bool(), rng.bool())
+                };
+                c.put(key, entry);
+            } else {
+                c.take(&key);
+            }
+            assert_index_is_fresh(&c);
+        }
+    }
+
+    #[test]
+    fn the_later_file_name_wins_an_id_and_the_earlier_comes_back_when_it_goes() {
+        let mut c = Collection::default();
+        c.put("a.txt".into(), accepted("x", 1, true, true));
+        c.put("b.txt".into(), accepted("x", 2, true, false));
+        let zh: Vec<&OsString> = c.index.newest[0].iter().map(|r| &r.key).collect();
+        assert_eq!(zh, ["b.txt"]);
+        assert!(
+            c.index.newest[1].is_empty(),
+            "the winner has no English version"
+        );
+        c.take(&"b.txt".into());
+        let en: Vec<&OsString> = c.index.newest[1].iter().map(|r| &r.key).collect();
+        assert_eq!(en, ["a.txt"]);
+        assert_eq!(c.counts().articles, 1);
+    }
 }

@@ -78,7 +78,8 @@ pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<Option<Staged>> {
     // Through the plain file: its errors say what went wrong without the temporary's name.
     temp.as_file_mut().write_all(bytes)?;
     // Without the sync, a power cut after the rename could leave an empty file behind it.
-    temp.as_file().sync_all()?;
+    // (The data and its size; the times and permissions need no sync for that.)
+    temp.as_file().sync_data()?;
     Ok(Some(Staged {
         temp,
         target: path.to_path_buf(),

@@ -140,8 +140,13 @@ impl Folder {
     }
 
     /// Lists every article entry under the folder, recursively, in path order.
+    ///
+    /// The walk itself only reads folder entries (names and types); `stat`, which costs a
+    /// system call per file, runs on every core afterwards.
     pub fn list(&self) -> Listing {
+        use rayon::prelude::*;
         let mut listing = Listing::default();
+        let mut candidates = Vec::new();
         let walker = walkdir::WalkDir::new(&self.root)
             .follow_links(false)
             .sort_by_file_name()
@@ -169,18 +174,19 @@ impl Folder {
             };
             if entry.file_type().is_dir() {
                 listing.dirs.push(entry.path().to_path_buf());
-                continue;
-            }
-            if !is_article_name(&entry.file_name().to_string_lossy()) {
-                continue;
-            }
-            let path = entry.path().to_path_buf();
-            let rel = relative(&self.root, &path);
-            let meta = entry.metadata().map_err(io::Error::from);
-            if let Some(found) = self.classify(path, rel, meta) {
-                listing.entries.push(found);
+            } else if is_article_name(&entry.file_name().to_string_lossy()) {
+                candidates.push(entry.into_path());
             }
         }
+        let found: Vec<Found> = candidates
+            .into_par_iter()
+            .filter_map(|path| {
+                let rel = relative(&self.root, &path);
+                let meta = fs::symlink_metadata(&path);
+                self.classify(path, rel, meta)
+            })
+            .collect();
+        listing.entries.extend(found);
         listing
     }
 
@@ -302,7 +308,7 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<Text, Rejection> {
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(bytes.len() as u64, max_bytes));
     }
-    decode(&bytes)
+    decode(bytes)
 }
 
 fn too_large(len: u64, max: u64) -> Rejection {
@@ -314,33 +320,34 @@ fn too_large(len: u64, max: u64) -> Rejection {
 
 /// Decodes an article's bytes: UTF-8 (with or without byte-order mark), UTF-16 with a
 /// byte-order mark, or, for bytes that are not UTF-8, the Chinese legacy encoding that
-/// chardetng recognises (GB18030/GBK, or Big5).
-pub fn decode(bytes: &[u8]) -> Result<Text, Rejection> {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let body = &bytes[bom_len..];
+/// chardetng recognises (GB18030/GBK, or Big5). Takes the bytes so that UTF-8, nearly every
+/// file, becomes text without a copy.
+pub fn decode(mut bytes: Vec<u8>) -> Result<Text, Rejection> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(&bytes) {
         return if encoding == encoding_rs::UTF_8 {
-            utf8(body, "UTF-8 (with BOM)")
+            bytes.drain(..bom_len);
+            utf8(bytes, "UTF-8 (with BOM)").map_err(|(rejection, _)| rejection)
         } else {
             let name = if encoding == UTF_16LE {
                 "UTF-16LE"
             } else {
                 "UTF-16BE"
             };
-            strict(encoding, body, name)
+            strict(encoding, &bytes[bom_len..], name)
         };
     }
-    if let Some(at) = memchr_nul(bytes) {
+    if let Some(at) = memchr::memchr(0, &bytes) {
         return Err(Rejection {
-            line: line_at(bytes, at),
+            line: line_at(&bytes, at),
             reason: "not a text file: NUL byte".into(),
         });
     }
     match utf8(bytes, "UTF-8") {
         Ok(text) => Ok(text),
-        Err(utf8_error) => {
+        Err((utf8_error, bytes)) => {
             let mut detector =
                 chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-            detector.feed(bytes, true);
+            detector.feed(&bytes, true);
             let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
             let (encoding, name) = if guess == encoding_rs::GBK || guess == GB18030 {
                 (GB18030, "GB18030")
@@ -356,46 +363,51 @@ pub fn decode(bytes: &[u8]) -> Result<Text, Rejection> {
                     ),
                 });
             };
-            strict(encoding, bytes, name)
+            strict(encoding, &bytes, name)
         }
     }
-}
-
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
 }
 
 fn line_at(bytes: &[u8], offset: usize) -> usize {
-    bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1
 }
 
-fn utf8(bytes: &[u8], name: &'static str) -> Result<Text, Rejection> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Text {
-            text: text.to_string(),
-            encoding: name,
-            warnings: Vec::new(),
-        }),
-        // Cut inside the last character: a file still being written. Keep what is complete;
-        // the next change event will bring the rest.
-        Err(e) if e.error_len().is_none() => {
-            let good = &bytes[..e.valid_up_to()];
-            Ok(Text {
-                text: String::from_utf8_lossy(good).into_owned(),
+/// UTF-8 text, or why not (with the bytes back, to try another encoding).
+fn utf8(bytes: Vec<u8>, name: &'static str) -> Result<Text, (Rejection, Vec<u8>)> {
+    let error = match String::from_utf8(bytes) {
+        Ok(text) => {
+            return Ok(Text {
+                text,
                 encoding: name,
-                warnings: vec![Warning {
-                    line: line_at(bytes, e.valid_up_to()),
-                    message: "the file ends inside a UTF-8 character (still being written?); \
-                              the partial character was dropped"
-                        .into(),
-                }],
-            })
+                warnings: Vec::new(),
+            });
         }
-        Err(e) => Err(Rejection {
-            line: line_at(bytes, e.valid_up_to()),
-            reason: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-        }),
+        Err(e) => e,
+    };
+    let cut = error.utf8_error();
+    let mut bytes = error.into_bytes();
+    let line = line_at(&bytes, cut.valid_up_to());
+    // Cut inside the last character: a file still being written. Keep what is complete;
+    // the next change event will bring the rest.
+    if cut.error_len().is_none() {
+        bytes.truncate(cut.valid_up_to());
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        return Ok(Text {
+            text,
+            encoding: name,
+            warnings: vec![Warning {
+                line,
+                message: "the file ends inside a UTF-8 character (still being written?); \
+                          the partial character was dropped"
+                    .into(),
+            }],
+        });
     }
+    let rejection = Rejection {
+        line,
+        reason: format!("invalid UTF-8 at byte {}", cut.valid_up_to()),
+    };
+    Err((rejection, bytes))
 }
 
 fn strict(
@@ -445,8 +457,8 @@ mod tests {
 
     #[test]
     fn utf8_with_and_without_bom() {
-        assert_eq!(decode("新闻".as_bytes()).unwrap().text, "新闻");
-        let t = decode(b"\xef\xbb\xbf\xe6\x96\xb0").unwrap();
+        assert_eq!(decode("新闻".as_bytes().to_vec()).unwrap().text, "新闻");
+        let t = decode(b"\xef\xbb\xbf\xe6\x96\xb0".to_vec()).unwrap();
         assert_eq!((t.text.as_str(), t.encoding), ("新", "UTF-8 (with BOM)"));
     }
 
@@ -454,7 +466,7 @@ mod tests {
     fn gb18030_is_detected() {
         let text = "江西宜春推进政协协商融入基层社会治理,群众的事情由群众商量。\n英语如下:\n";
         let (bytes, _, _) = GB18030.encode(text);
-        let t = decode(&bytes).unwrap();
+        let t = decode(bytes.to_vec()).unwrap();
         assert_eq!((t.text.as_str(), t.encoding), (text, "GB18030"));
     }
 
@@ -462,7 +474,7 @@ mod tests {
     fn big5_is_detected() {
         let text = "臺灣新聞報導,市政府今天宣佈新的交通政策,民眾反應熱烈。";
         let (bytes, _, _) = BIG5.encode(text);
-        let t = decode(&bytes).unwrap();
+        let t = decode(bytes.to_vec()).unwrap();
         assert_eq!((t.text.as_str(), t.encoding), (text, "Big5"));
     }
 
@@ -472,13 +484,13 @@ mod tests {
         for unit in "新闻 news".encode_utf16() {
             bytes.extend(unit.to_le_bytes());
         }
-        let t = decode(&bytes).unwrap();
+        let t = decode(bytes.to_vec()).unwrap();
         assert_eq!((t.text.as_str(), t.encoding), ("新闻 news", "UTF-16LE"));
     }
 
     #[test]
     fn binary_is_rejected_with_its_line() {
-        let r = decode(b"line one\nline two\x00\x01\x02").unwrap_err();
+        let r = decode(b"line one\nline two\x00\x01\x02".to_vec()).unwrap_err();
         assert_eq!(
             (r.line, r.reason.as_str()),
             (2, "not a text file: NUL byte")
@@ -489,15 +501,15 @@ mod tests {
     fn a_character_cut_at_the_end_is_dropped_with_a_warning() {
         let mut bytes = "新闻\n新".as_bytes().to_vec();
         bytes.pop();
-        let t = decode(&bytes).unwrap();
+        let t = decode(bytes.to_vec()).unwrap();
         assert_eq!(t.text, "新闻\n");
         assert_eq!(t.warnings[0].line, 2);
     }
 
     #[test]
     fn undecodable_bytes_are_rejected() {
-        let r =
-            decode(b"caf\xe9 \xff\xfe\xfd and more plain ascii text here \x80\x81").unwrap_err();
+        let r = decode(b"caf\xe9 \xff\xfe\xfd and more plain ascii text here \x80\x81".to_vec())
+            .unwrap_err();
         assert!(r.reason.starts_with("not UTF-8"), "{}", r.reason);
     }
 }

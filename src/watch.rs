@@ -33,8 +33,10 @@ const DEBOUNCE: Duration = Duration::from_millis(50);
 /// First retry after a failed rebuild (a full disk, say); doubled up to `MAX_RETRY`.
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 const MAX_RETRY: Duration = Duration::from_secs(30);
-/// How long after a rebuild from file events the whole folder is listed again.
+/// How long after the last rebuild from file events the whole folder is listed again...
 const RECONCILE: Duration = Duration::from_secs(5);
+/// ...but no later than this after the first one, however busy the folder stays.
+const RECONCILE_AT_LATEST: Duration = Duration::from_secs(60);
 
 /// What the watcher's loop waits for.
 pub enum Message {
@@ -82,6 +84,8 @@ pub struct Watcher {
     retry_delay: Option<Duration>,
     /// When to list the whole folder again after rebuilds from file events.
     reconcile_at: Option<Instant>,
+    /// The first rebuild from file events since the folder was last listed whole.
+    unreconciled_since: Option<Instant>,
     built: bool,
 }
 
@@ -129,6 +133,7 @@ impl Watcher {
             retry_at: None,
             retry_delay: None,
             reconcile_at: None,
+            unreconciled_since: None,
             built: false,
         })
     }
@@ -260,8 +265,15 @@ impl Watcher {
             }
         }
         tracing::debug!("{scope} refreshed in {} µs", started.elapsed().as_micros());
+        // Listing the whole folder again costs half a second at 100,000 articles: do it once
+        // the folder is quiet, not in the middle of a stream of edits.
+        let now = Instant::now();
         if matches!(scope, Scope::Files(_)) {
-            self.reconcile_at.get_or_insert(Instant::now() + RECONCILE);
+            let since = *self.unreconciled_since.get_or_insert(now);
+            self.reconcile_at = Some((now + RECONCILE).min(since + RECONCILE_AT_LATEST));
+        } else {
+            self.unreconciled_since = None;
+            self.reconcile_at = None;
         }
         if !changes.any() && !config_changed && !first && self.retry_at.is_none() {
             tracing::debug!("{scope}: nothing changed");

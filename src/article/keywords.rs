@@ -11,7 +11,9 @@
 //! an item's categories then never change because some other article arrived, so feed readers
 //! see no spurious updates and the watcher can cache them per file.
 
-use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::options::WordBreakInvariantOptions;
@@ -48,9 +50,7 @@ pub fn split_listed(line: &str, chinese: bool) -> Vec<String> {
 
 /// Extracts 3–5 keywords from a Chinese headline and body.
 pub fn extract(headline: &str, paragraphs: &[String]) -> Vec<String> {
-    let texts: Vec<&str> = std::iter::once(headline)
-        .chain(paragraphs.iter().map(String::as_str))
-        .collect();
+    let texts: Vec<&str> = std::iter::once(headline).chain(lead(paragraphs)).collect();
     let mut spans: Vec<Vec<Span>> = texts.iter().map(|t| han_words(t)).collect();
     join_unknown_words(&texts, &mut spans);
 
@@ -81,6 +81,23 @@ pub fn extract(headline: &str, paragraphs: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// How much of the body is read for keywords, in bytes: about 800 Chinese characters, a
+/// typical wire story whole.
+/// A news story says what it is about in its headline and lead; a long feature's later
+/// paragraphs add cost (segmenting is the slowest step of a build) and seldom a keyword.
+const LEAD_BYTES: usize = 2400;
+
+/// The first paragraphs of the body, up to and including the one that reaches
+/// [`LEAD_BYTES`].
+fn lead(paragraphs: &[String]) -> impl Iterator<Item = &str> {
+    let mut read = 0;
+    paragraphs.iter().map(String::as_str).take_while(move |p| {
+        let more = read < LEAD_BYTES;
+        read += p.len();
+        more
+    })
+}
+
 /// A word of Han characters, as a byte range of its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Span {
@@ -108,66 +125,155 @@ fn han_words(text: &str) -> Vec<Span> {
 /// (政协 and 协商 in 政协协商 are keywords of their own). The headline is left out of the count
 /// because it often repeats a phrase of the lead sentence, which would make a phrase look
 /// like a word.
+///
+/// One counting pass; a chain of joinable pairs (集|装, 装|箱) then becomes one word, up to
+/// four characters.
 fn join_unknown_words(texts: &[&str], spans: &mut [Vec<Span>]) {
     const MAX_CHARS: usize = 4;
-    loop {
-        let mut words: HashMap<&str, usize> = HashMap::new();
-        let mut pairs: HashMap<(&str, &str), usize> = HashMap::new();
-        for (text, spans) in texts.iter().zip(spans.iter()).skip(1) {
-            for (i, span) in spans.iter().enumerate() {
-                let word = &text[span.start..span.end];
-                *words.entry(word).or_default() += 1;
-                if let Some(next) = spans.get(i + 1).filter(|n| n.start == span.end) {
-                    *pairs
-                        .entry((word, &text[next.start..next.end]))
-                        .or_default() += 1;
-                }
+    let mut words: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut pairs: FxHashMap<(&str, &str), u32> = FxHashMap::default();
+    for (text, spans) in texts.iter().zip(spans.iter()).skip(1) {
+        for (i, span) in spans.iter().enumerate() {
+            let word = &text[span.start..span.end];
+            *words.entry(word).or_default() += 1;
+            if let Some(next) = spans.get(i + 1).filter(|n| n.start == span.end) {
+                *pairs
+                    .entry((word, &text[next.start..next.end]))
+                    .or_default() += 1;
             }
         }
-        let joinable = |a: &str, b: &str, n: usize| {
-            n >= 2
-                && words.get(a) == Some(&n)
-                && words.get(b) == Some(&n)
-                && a.chars().count() + b.chars().count() <= MAX_CHARS
-                && !a
-                    .chars()
-                    .chain(b.chars())
-                    .any(|c| FUNCTION.contains(c) || NUMERALS.contains(c))
-        };
-        let joined: Vec<(&str, &str)> = pairs
-            .iter()
-            .filter(|&(&(a, b), &n)| joinable(a, b, n))
-            .map(|(&pair, _)| pair)
-            .collect();
-        if joined.is_empty() {
-            return;
-        }
-        for (text, spans) in texts.iter().zip(spans.iter_mut()) {
-            let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-            for &span in spans.iter() {
-                if let Some(last) = merged.last_mut()
-                    && last.end == span.start
-                    && joined.contains(&(&text[last.start..last.end], &text[span.start..span.end]))
-                {
-                    last.end = span.end;
-                    continue;
-                }
-                merged.push(span);
+    }
+    let joinable = |a: &str, b: &str| {
+        let n = pairs.get(&(a, b)).copied().unwrap_or(0);
+        n >= 2
+            && words.get(a) == Some(&n)
+            && words.get(b) == Some(&n)
+            && !a
+                .chars()
+                .chain(b.chars())
+                .any(|c| is_function_char(c) || is_numeral(c))
+    };
+    if !pairs.keys().any(|&(a, b)| joinable(a, b)) {
+        return;
+    }
+    for (text, spans) in texts.iter().zip(spans.iter_mut()) {
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        // The last segment of the word being built, and the word's length in characters.
+        let mut tail: Option<(Span, usize)> = None;
+        for &span in spans.iter() {
+            let chars = text[span.start..span.end].chars().count();
+            if let (Some(last), Some((previous, length))) = (merged.last_mut(), tail)
+                && previous.end == span.start
+                && length + chars <= MAX_CHARS
+                && joinable(
+                    &text[previous.start..previous.end],
+                    &text[span.start..span.end],
+                )
+            {
+                last.end = span.end;
+                tail = Some((span, length + chars));
+                continue;
             }
-            *spans = merged;
+            merged.push(span);
+            tail = Some((span, chars));
         }
+        *spans = merged;
     }
 }
 
 /// Characters that are grammar, not content: never part of a joined word.
-const FUNCTION: &str = "的了是在和与及或也都就而被把将对为从向于以之其这那个们着过很更最不没有又并且等中上下内外后前时已还仍所该此各每达到至";
+fn is_function_char(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '了'
+            | '是'
+            | '在'
+            | '和'
+            | '与'
+            | '及'
+            | '或'
+            | '也'
+            | '都'
+            | '就'
+            | '而'
+            | '被'
+            | '把'
+            | '将'
+            | '对'
+            | '为'
+            | '从'
+            | '向'
+            | '于'
+            | '以'
+            | '之'
+            | '其'
+            | '这'
+            | '那'
+            | '个'
+            | '们'
+            | '着'
+            | '过'
+            | '很'
+            | '更'
+            | '最'
+            | '不'
+            | '没'
+            | '有'
+            | '又'
+            | '并'
+            | '且'
+            | '等'
+            | '中'
+            | '上'
+            | '下'
+            | '内'
+            | '外'
+            | '后'
+            | '前'
+            | '时'
+            | '已'
+            | '还'
+            | '仍'
+            | '所'
+            | '该'
+            | '此'
+            | '各'
+            | '每'
+            | '达'
+            | '到'
+            | '至'
+    )
+}
 
-const NUMERALS: &str = "〇零一二三四五六七八九十百千万亿两几半第";
+fn is_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '〇' | '零'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+            | '两'
+            | '几'
+            | '半'
+            | '第'
+    )
+}
 
 /// How often each candidate word occurs, and where first.
 #[derive(Default)]
 struct Tally<'a> {
-    words: HashMap<&'a str, Candidate>,
+    words: FxHashMap<&'a str, Candidate>,
 }
 
 impl<'a> Tally<'a> {
@@ -206,10 +312,12 @@ fn is_candidate(word: &str) -> bool {
         }
         chars += 1;
     }
-    chars >= 2
-        && !word.chars().all(|c| NUMERALS.contains(c))
-        && STOP_WORDS.binary_search(&word).is_err()
+    chars >= 2 && !word.chars().all(is_numeral) && !STOP_SET.contains(word)
 }
+
+/// [`STOP_WORDS`] as a set: looked up for every word of every article.
+static STOP_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
 fn is_han(c: char) -> bool {
     matches!(c,
@@ -221,7 +329,8 @@ fn is_han(c: char) -> bool {
 }
 
 /// Words that appear in any news story whatever it is about: pronouns, conjunctions, adverbs,
-/// generic verbs of reporting and effort, and wire-copy boilerplate. Sorted, for binary search.
+/// generic verbs of reporting and effort, wire-copy boilerplate, and a few fragments ICU's
+/// dictionary cuts out of longer words (比上 from 同比上涨). Kept sorted, without duplicates.
 const STOP_WORDS: &[&str] = &[
     "一个",
     "一些",
@@ -497,7 +606,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
+    fn stop_words_are_sorted_without_duplicates() {
         let mut sorted = STOP_WORDS.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
@@ -563,10 +672,37 @@ mod tests {
         let words = extract("冰雪大世界开园 今冬用冰量达三十万立方米", &body);
         assert!(!words.iter().any(|w| w.contains("量达")), "{words:?}");
         assert!(
-            !words
-                .iter()
-                .any(|w| w.chars().all(|c| NUMERALS.contains(c))),
+            !words.iter().any(|w| w.chars().all(is_numeral)),
             "{words:?}"
+        );
+    }
+
+    #[test]
+    fn only_the_lead_of_a_long_article_is_read() {
+        let lead = [
+            "港口扩建工程完工。",
+            "港口吞吐量增长。",
+            "新的港口今天开通。",
+        ];
+        let mut body: Vec<String> = lead
+            .iter()
+            .cycle()
+            .take(300)
+            .map(|s| s.to_string())
+            .collect();
+        assert!(
+            body.iter().map(String::len).sum::<usize>() > LEAD_BYTES,
+            "a lead over the cap"
+        );
+        body.extend(std::iter::repeat_n(
+            "熊猫基地游客人数创新高,熊猫幼崽受欢迎。".to_string(),
+            400,
+        ));
+        let words = extract("港口扩建", &body);
+        assert!(words.iter().any(|w| w == "港口"), "{words:?}");
+        assert!(
+            !words.iter().any(|w| w.contains("熊猫")),
+            "late paragraphs are not read: {words:?}"
         );
     }
 

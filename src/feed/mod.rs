@@ -131,14 +131,18 @@ pub struct FeedFile {
 /// Renders all four feeds, the index page and the OPML list. `limit` caps the items per
 /// feed; 0 means every article.
 pub fn render(site: &Site, articles: &[&Article], limit: usize) -> Vec<FeedFile> {
-    let mut files = Vec::with_capacity(6);
-    for lang in Lang::ALL {
+    let language = |lang| {
         let items = select(articles, lang, limit);
-        for format in Format::ALL {
-            let bytes = match format {
-                Format::Rss => rss::render(site, lang, &items),
-                Format::Atom => atom::render(site, lang, &items),
-            };
+        let (rss, atom) = rayon::join(
+            || rss::render(site, lang, &items),
+            || atom::render(site, lang, &items),
+        );
+        [(Format::Rss, rss), (Format::Atom, atom)]
+    };
+    let (zh, en) = rayon::join(|| language(Lang::Zh), || language(Lang::En));
+    let mut files = Vec::with_capacity(6);
+    for (lang, rendered) in [(Lang::Zh, zh), (Lang::En, en)] {
+        for (format, bytes) in rendered {
             files.push(FeedFile {
                 path: feed_path(lang, format),
                 bytes,
@@ -160,34 +164,40 @@ pub fn feed_path(lang: Lang, format: Format) -> String {
     format!("{}/{}", lang.dir(), format.file_name())
 }
 
-/// One feed item: an article in the feed's language.
+/// One feed item: an article in the feed's language, with what both formats show of it
+/// rendered once.
 struct Item<'a> {
     article: &'a Article,
     version: &'a Version,
+    keywords: &'a [String],
+    /// The summary as escaped HTML.
+    summary: String,
+    /// The whole text as HTML paragraphs.
+    content: String,
 }
 
 /// The newest articles that have a version in `lang`, newest first, ties broken by id so the
-/// order never depends on the order files were listed.
+/// order never depends on the order files were listed; their HTML rendered on every core.
 fn select<'a>(articles: &[&'a Article], lang: Lang, limit: usize) -> Vec<Item<'a>> {
-    let mut items: Vec<Item> = articles
+    use rayon::prelude::*;
+    let mut chosen: Vec<(&Article, &Version)> = articles
         .iter()
-        .filter_map(|a| {
-            a.version(lang).map(|version| Item {
-                article: a,
-                version,
-            })
-        })
+        .filter_map(|a| a.version(lang).map(|version| (*a, version)))
         .collect();
-    items.sort_by(|a, b| {
-        b.article
-            .date
-            .cmp(&a.article.date)
-            .then_with(|| a.article.id.cmp(&b.article.id))
-    });
+    chosen.sort_by(|a, b| b.0.date.cmp(&a.0.date).then_with(|| a.0.id.cmp(&b.0.id)));
     if limit > 0 {
-        items.truncate(limit);
+        chosen.truncate(limit);
     }
-    items
+    chosen
+        .into_par_iter()
+        .map(|(article, version)| Item {
+            article,
+            version,
+            keywords: version.feed_keywords(),
+            summary: summary(lang, version),
+            content: content(lang, version),
+        })
+        .collect()
 }
 
 /// The feed's own date: its newest item's, never the build clock, so rebuilding the same
@@ -226,11 +236,23 @@ fn content(lang: Lang, version: &Version) -> String {
 /// U+FFFF). The writer crates emit them raw, which makes the whole feed unreadable, so every
 /// text that reaches a feed passes through here first.
 pub fn remove_xml_forbidden(text: &str) -> Cow<'_, str> {
-    if text.chars().all(is_xml_char) {
-        Cow::Borrowed(text)
-    } else {
+    if has_xml_forbidden(text) {
         Cow::Owned(text.chars().filter(|&c| is_xml_char(c)).collect())
+    } else {
+        Cow::Borrowed(text)
     }
+}
+
+/// A byte scan: this runs over every article, and forbidden characters are rare. They are the
+/// C0 control bytes other than tab, LF and CR, and U+FFFE/U+FFFF, which UTF-8 writes as
+/// `EF BF BE`/`EF BF BF` (`EF BF` alone also starts common full-width forms such as `￥`).
+fn has_xml_forbidden(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        || memchr::memmem::find_iter(bytes, b"\xEF\xBF")
+            .any(|at| matches!(bytes.get(at + 2), Some(0xBE | 0xBF)))
 }
 
 fn is_xml_char(c: char) -> bool {
@@ -240,6 +262,16 @@ fn is_xml_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_forms_sharing_the_first_bytes_stay() {
+        // ￥ (U+FFE5) and ￣ (U+FFE3) start with the same two bytes as U+FFFE and U+FFFF.
+        assert!(matches!(
+            remove_xml_forbidden("价格￥100 ￣"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(remove_xml_forbidden("￥\u{fffe}￥\u{ffff}"), "￥￥");
+    }
 
     #[test]
     fn forbidden_characters_go_and_the_rest_stays() {

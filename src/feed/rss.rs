@@ -3,7 +3,7 @@
 use rss::extension::atom::{AtomExtension, Link};
 use rss::{Category, Channel, Guid, Item};
 
-use super::{Format, Item as FeedItem, Site, content, feed_path, newest, summary};
+use super::{Format, Item as FeedItem, Site, feed_path, newest};
 use crate::Lang;
 
 pub(super) fn render(site: &Site, lang: Lang, items: &[FeedItem]) -> Vec<u8> {
@@ -30,8 +30,12 @@ pub(super) fn render(site: &Site, lang: Lang, items: &[FeedItem]) -> Vec<u8> {
         ..Channel::default()
     };
     // Writing into a Vec cannot fail for I/O reasons, and every string is our own.
+    let size: usize = items
+        .iter()
+        .map(|i| i.content.len() + i.summary.len() + 1024)
+        .sum();
     let xml = channel
-        .pretty_write_to(Vec::new(), b' ', 2)
+        .pretty_write_to(Vec::with_capacity(size), b' ', 2)
         .unwrap_or_default();
     hex_references(xml)
 }
@@ -42,25 +46,42 @@ pub(super) fn render(site: &Site, lang: Lang, items: &[FeedItem]) -> Vec<u8> {
 /// and the RSS Best Practices Profile (which the W3C validator checks) asks publishers to
 /// write plain-text `&` and `<` as hexadecimal references so that consumers can tell.
 fn hex_references(xml: Vec<u8>) -> Vec<u8> {
-    let Ok(xml) = String::from_utf8(xml) else {
-        return Vec::new();
-    };
-    let mut out = String::with_capacity(xml.len() + 64);
-    let mut rest = xml.as_str();
-    while let Some(start) = rest.find("<![CDATA[") {
-        let end = rest[start..]
-            .find("]]>")
-            .map_or(rest.len(), |e| start + e + 3);
-        out.push_str(
-            &rest[..start]
-                .replace("&amp;", "&#x26;")
-                .replace("&lt;", "&#x3C;"),
-        );
-        out.push_str(&rest[start..end]);
-        rest = &rest[end..];
+    let cdata_start = memchr::memmem::Finder::new(b"<![CDATA[");
+    let cdata_end = memchr::memmem::Finder::new(b"]]>");
+    let mut out = Vec::with_capacity(xml.len() + xml.len() / 64);
+    let mut rest = &xml[..];
+    while !rest.is_empty() {
+        let (plain, cdata) = match cdata_start.find(rest) {
+            Some(start) => {
+                let end = cdata_end
+                    .find(&rest[start..])
+                    .map_or(rest.len(), |e| start + e + 3);
+                (&rest[..start], &rest[start..end])
+            }
+            None => (rest, &rest[rest.len()..]),
+        };
+        rewrite_plain(&mut out, plain);
+        out.extend_from_slice(cdata);
+        rest = &rest[plain.len() + cdata.len()..];
     }
-    out.push_str(&rest.replace("&amp;", "&#x26;").replace("&lt;", "&#x3C;"));
-    out.into_bytes()
+    out
+}
+
+fn rewrite_plain(out: &mut Vec<u8>, mut text: &[u8]) {
+    while let Some(at) = memchr::memchr(b'&', text) {
+        out.extend_from_slice(&text[..at]);
+        let entity = &text[at..];
+        let (replacement, len): (&[u8], usize) = if entity.starts_with(b"&amp;") {
+            (b"&#x26;", 5)
+        } else if entity.starts_with(b"&lt;") {
+            (b"&#x3C;", 4)
+        } else {
+            (b"&", 1)
+        };
+        out.extend_from_slice(replacement);
+        text = &text[at + len..];
+    }
+    out.extend_from_slice(text);
 }
 
 fn rss_item(site: &Site, lang: Lang, item: &FeedItem) -> Item {
@@ -68,21 +89,21 @@ fn rss_item(site: &Site, lang: Lang, item: &FeedItem) -> Item {
     Item {
         title: Some(version.title.clone()),
         link: item.article.link.as_ref().map(|u| u.to_string()),
-        description: Some(summary(lang, version)),
+        description: Some(item.summary.clone()),
         guid: Some(Guid {
             value: site.item_id(lang, &item.article.id),
             permalink: false,
         }),
         pub_date: Some(item.article.date.to_rfc2822()),
-        categories: version
-            .feed_keywords()
+        categories: item
+            .keywords
             .iter()
             .map(|k| Category {
                 name: k.clone(),
                 domain: None,
             })
             .collect(),
-        content: Some(content(lang, version)),
+        content: Some(item.content.clone()),
         ..Item::default()
     }
 }
@@ -96,6 +117,11 @@ mod tests {
         assert_eq!(
             String::from_utf8(super::hex_references(xml.as_bytes().to_vec())).unwrap(),
             "<title>a &#x26; &#x3C;b&gt;</title><d><![CDATA[&lt;p&gt; &amp;]]></d><c>x&#x26;y</c>"
+        );
+        let open = "<a>&quot;&amp</a><![CDATA[unclosed &amp;";
+        assert_eq!(
+            String::from_utf8(super::hex_references(open.as_bytes().to_vec())).unwrap(),
+            "<a>&quot;&amp</a><![CDATA[unclosed &amp;"
         );
     }
 }
