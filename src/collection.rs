@@ -543,8 +543,22 @@ pub fn clash_message(loser: &Path, id: &str, winner: &Path) -> String {
 
 /// Reads, decodes and parses one article file.
 pub fn read_article(file: &SourceFile, config: &Config) -> FileOutcome {
+    thread_local! {
+        // One read buffer per thread, reused for every file the thread reads.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        let outcome = read_with(file, config, buffer);
+        // An outsized article should not keep its memory for the rest of the run.
+        buffer.truncate(0);
+        buffer.shrink_to(1 << 20);
+        outcome
+    })
+}
+
+fn read_with(file: &SourceFile, config: &Config, buffer: &mut Vec<u8>) -> FileOutcome {
     let mut encoding = None;
-    let result = source::read(&file.path, config.max_article_bytes).and_then(|text| {
+    let result = source::read(&file.path, config.max_article_bytes, buffer).and_then(|text| {
         encoding = Some(text.encoding);
         let name = file
             .rel

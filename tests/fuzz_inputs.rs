@@ -24,7 +24,7 @@ fn every_kept_fuzz_input_still_renders_well_formed_feeds() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         inputs += 1;
-        let Ok(text) = decode(bytes) else { continue };
+        let Ok(text) = decode(&bytes) else { continue };
         let Ok(parsed) = parse(&text.text, &ctx) else {
             continue;
         };

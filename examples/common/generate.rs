@@ -169,7 +169,7 @@ pub fn article(seed: u64, index: usize) -> Generated {
     let zh_paragraphs = rng.usize(8..13);
     for p in 0..zh_paragraphs {
         if p > 0 {
-            zh.push_str(if variant % 7 == 0 {
+            zh.push_str(if variant.is_multiple_of(7) {
                 "\u{3000}\u{3000}"
             } else {
                 ""

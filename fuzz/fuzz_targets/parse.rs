@@ -7,7 +7,7 @@ use chrono::{FixedOffset, TimeZone};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    let Ok(text) = decode(bytes.to_vec()) else { return };
+    let Ok(text) = decode(bytes) else { return };
     let Some(zone) = FixedOffset::east_opt(8 * 3600) else { return };
     let Some(file_time) = zone.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).single() else { return };
     let ctx = Context {
