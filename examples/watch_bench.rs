@@ -109,6 +109,9 @@ fn main() {
     std::thread::sleep(Duration::from_secs(10));
     let idle_cpu = (watcher.cpu_time() - cpu_before).as_secs_f64() / at.elapsed().as_secs_f64();
     let (rss, peak) = watcher.memory();
+    if let Some(keep) = std::env::var_os("BIFEED_BENCH_KEEP_LOG") {
+        let _ = fs::copy(&log, keep);
+    }
     watcher.stop();
 
     println!("| figure | value | target |");
