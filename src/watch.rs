@@ -21,7 +21,7 @@ use notify::event::EventKind;
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, Debouncer, NoCache};
 
-use crate::build::{self, BuildError};
+use crate::build;
 use crate::collection::Collection;
 use crate::config::{Config, ConfigError, Sources};
 use crate::source;
@@ -316,7 +316,7 @@ impl Watcher {
                     .map_or(FIRST_RETRY, |d| (d * 2).min(MAX_RETRY));
                 tracing::error!(
                     "{}; the previous feeds stay in place; retrying in {} ms",
-                    describe(&e),
+                    e,
                     delay.as_millis()
                 );
                 self.retry_delay = Some(delay);
@@ -450,13 +450,6 @@ fn relevance(
         }
     }
     interests
-}
-
-fn describe(e: &BuildError) -> String {
-    match e {
-        BuildError::List(e) => e.to_string(),
-        other => other.to_string(),
-    }
 }
 
 /// What an event asks the watcher to look at.

@@ -198,13 +198,7 @@ fn links_language_and_self_links_are_absolute() {
             entry.links[0].href, "http://www.chinanews.com/cj/2024/06-01/123456.shtml",
             "{path}"
         );
-        let selfs: Vec<String> = feed
-            .parsed
-            .links
-            .iter()
-            .filter(|l| l.rel.as_deref() == Some("self"))
-            .map(|l| l.href.clone())
-            .collect();
+        let selfs = feed.self_links();
         assert_eq!(
             selfs,
             [format!("https://news.example.org/feeds/{path}")],

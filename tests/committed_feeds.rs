@@ -7,19 +7,6 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn files(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir).unwrap() {
@@ -43,7 +30,7 @@ fn files(dir: &Path) -> Vec<String> {
 fn a_fresh_build_of_the_samples_matches_the_committed_feeds() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&repo.join("articles"), &tmp.path().join("articles"));
+    common::copy_dir(&repo.join("articles"), &tmp.path().join("articles"));
     fs::copy(repo.join("bifeed.yaml"), tmp.path().join("bifeed.yaml")).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_bifeed"))
         .arg("build")

@@ -33,24 +33,11 @@ fn manifest() -> BTreeMap<String, Expected> {
         .collect()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// The corpus in a temporary site, with the generated cases added to the manifest.
 fn corpus_site() -> (Site, BTreeMap<String, Expected>) {
     use std::os::unix::fs::{PermissionsExt, symlink};
     let site = Site::new();
-    copy_dir(
+    common::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"),
         &site.articles(),
     );

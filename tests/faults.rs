@@ -7,11 +7,9 @@ mod common;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
+use common::watching::Watching;
 use common::{FEEDS, Site, article, stderr};
-
-const DEADLINE: Duration = Duration::from_secs(20);
 
 fn site_with(n: u32) -> Site {
     let site = Site::new();
@@ -142,88 +140,37 @@ fn a_full_disk_fails_the_build_and_keeps_the_previous_feeds() {
     drop(disk);
 }
 
-fn spawn_watch(site: &Site) -> (std::process::Child, std::path::PathBuf) {
-    let log = site.dir.path().join("watch.log");
-    let child = Command::new(env!("CARGO_BIN_EXE_bifeed"))
-        .arg("watch")
-        .current_dir(site.dir.path())
-        .env("NO_COLOR", "1")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    (child, log)
-}
-
-fn wait_for(what: &str, log: &Path, done: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        let text = fs::read_to_string(log).unwrap_or_default();
-        assert!(
-            start.elapsed() < DEADLINE,
-            "timed out waiting for {what}:\n{text}"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn stop(mut child: std::process::Child, log: &Path) {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "{}",
-        fs::read_to_string(log).unwrap_or_default()
-    );
-}
-
 #[test]
 fn watch_survives_a_write_failure_and_recovers_when_it_is_gone() {
-    let site = site_with(2);
-    let (child, log) = spawn_watch(&site);
-    let log_text = || fs::read_to_string(&log).unwrap_or_default();
-    wait_for("the first build", &log, || log_text().contains("built in"));
-
-    fs::remove_dir_all(site.out().join("en")).unwrap();
-    fs::write(site.out().join("en"), "in the way").unwrap();
-    add(&site, 3);
-    wait_for("the failure to be reported", &log, || {
-        log_text().contains("cannot write feeds/en") && log_text().contains("retrying in")
+    let w = Watching::start(site_with(2), &[]);
+    let out = w.site.out();
+    fs::remove_dir_all(out.join("en")).unwrap();
+    fs::write(out.join("en"), "in the way").unwrap();
+    add(&w.site, 3);
+    w.wait_for("the failure to be reported", |w| {
+        w.log().contains("cannot write feeds/en") && w.log().contains("retrying in")
     });
     // Still running; the problem goes away without any new article event.
-    fs::remove_file(site.out().join("en")).unwrap();
-    wait_for("the retry to write the feeds", &log, || {
-        fs::read_to_string(site.out().join("en/rss.xml")).is_ok_and(|f| f.contains("Story 3"))
+    fs::remove_file(out.join("en")).unwrap();
+    w.wait_for("the retry to write the feeds", |_| {
+        fs::read_to_string(out.join("en/rss.xml")).is_ok_and(|f| f.contains("Story 3"))
     });
-    let watched = snapshot(&site.out());
-    let fresh = site.dir.path().join("fresh");
-    assert!(
-        site.run(&["build", "--out", fresh.to_str().unwrap()])
-            .status
-            .success()
-    );
-    assert_eq!(watched, snapshot(&fresh));
-    stop(child, &log);
+    w.assert_matches_fresh_build();
+    w.stop();
 }
 
 #[test]
 fn watch_recreates_an_output_folder_that_disappeared() {
-    let site = site_with(2);
-    let (child, log) = spawn_watch(&site);
-    let log_text = || fs::read_to_string(&log).unwrap_or_default();
-    wait_for("the first build", &log, || log_text().contains("built in"));
-    fs::remove_dir_all(site.out()).unwrap();
-    add(&site, 3);
-    wait_for("the feeds to come back", &log, || {
+    let w = Watching::start(site_with(2), &[]);
+    let out = w.site.out();
+    fs::remove_dir_all(&out).unwrap();
+    add(&w.site, 3);
+    w.wait_for("the feeds to come back", |_| {
         FEEDS.iter().all(|f| {
-            fs::read_to_string(site.out().join(f))
+            fs::read_to_string(out.join(f))
                 .is_ok_and(|t| t.contains("Story 3") || t.contains("新闻3"))
         })
     });
-    stop(child, &log);
+    w.assert_matches_fresh_build();
+    w.stop();
 }

@@ -75,23 +75,10 @@ impl Server {
     }
 
     fn stop(mut self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let start = Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "serve did not stop:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        };
+        let log = self.log.clone();
+        let status = common::terminate(&mut self.child, || {
+            fs::read_to_string(&log).unwrap_or_default()
+        });
         assert_eq!(status.code(), Some(0), "{}", self.log());
     }
 }
@@ -451,13 +438,7 @@ fn self_links_follow_the_configured_base_url() {
     let reply = server.get("/zh/atom.xml", &[]);
     assert_eq!(reply.header("cache-control"), Some("public, max-age=60"));
     let feed = Feed::from_bytes(&reply.body);
-    let own: Vec<&str> = feed
-        .parsed
-        .links
-        .iter()
-        .filter(|l| l.rel.as_deref() == Some("self"))
-        .map(|l| l.href.as_str())
-        .collect();
+    let own = feed.self_links();
     assert_eq!(own, ["https://news.example.org/zh/atom.xml"]);
     server.stop();
 }
@@ -466,13 +447,7 @@ fn self_links_follow_the_configured_base_url() {
 fn without_a_base_url_links_name_the_served_address() {
     let server = Server::start(site_with(1));
     let feed = Feed::from_bytes(&server.get("/en/rss.xml", &[]).body);
-    let own: Vec<String> = feed
-        .parsed
-        .links
-        .iter()
-        .filter(|l| l.rel.as_deref() == Some("self"))
-        .map(|l| l.href.clone())
-        .collect();
+    let own = feed.self_links();
     assert_eq!(own, [server.url("/en/rss.xml")]);
     server.stop();
 }

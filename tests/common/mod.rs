@@ -77,6 +77,45 @@ impl Site {
     }
 }
 
+/// Sends SIGTERM to a long-running bifeed and waits (with a deadline) for it to exit;
+/// `log` gives its log for the failure message.
+pub fn terminate(
+    child: &mut std::process::Child,
+    log: impl Fn() -> String,
+) -> std::process::ExitStatus {
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            start.elapsed() < watching::DEADLINE,
+            "bifeed did not stop on SIGTERM; log:\n{}",
+            log()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -116,6 +155,16 @@ impl Feed {
                     .map(|t| t.content.clone())
                     .unwrap_or_default()
             })
+            .collect()
+    }
+
+    /// The feed's `rel="self"` links (RSS `atom:link`, Atom `link`), as feed-rs reads them.
+    pub fn self_links(&self) -> Vec<String> {
+        self.parsed
+            .links
+            .iter()
+            .filter(|l| l.rel.as_deref() == Some("self"))
+            .map(|l| l.href.clone())
             .collect()
     }
 

@@ -90,23 +90,10 @@ impl Watching {
 
     /// SIGTERM: the watcher finishes what it is writing and exits 0.
     pub fn stop(mut self) -> String {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let start = Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "watch did not stop; log:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        };
+        let log_path = self.log.clone();
+        let status = super::terminate(&mut self.child, || {
+            fs::read_to_string(&log_path).unwrap_or_default()
+        });
         let log = self.log();
         assert_eq!(status.code(), Some(0), "log:\n{log}");
         assert!(log.contains("stopped"), "{log}");
