@@ -14,24 +14,6 @@ use std::path::Path;
 const TEMP_PREFIX: &str = ".bifeed-";
 const TEMP_SUFFIX: &str = ".tmp";
 
-/// What [`write_if_changed`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    Changed,
-    Unchanged,
-}
-
-/// Replaces `path` with `bytes` unless it already holds exactly those bytes.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
-    match stage(path, bytes)? {
-        Some(staged) => {
-            staged.commit()?;
-            Ok(Written::Changed)
-        }
-        None => Ok(Written::Unchanged),
-    }
-}
-
 /// New bytes for a file, written and synced to a temporary file beside it, not yet in place.
 /// Dropping it deletes the temporary file and leaves the old file as it was.
 #[derive(Debug)]
@@ -116,6 +98,20 @@ pub fn remove_stale_temp_files(dir: &Path) -> io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum Written {
+        Changed,
+        Unchanged,
+    }
+
+    /// One file published on its own, as `build::publish` does for each.
+    fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
+        match stage(path, bytes)? {
+            Some(staged) => staged.commit().map(|()| Written::Changed),
+            None => Ok(Written::Unchanged),
+        }
+    }
 
     #[test]
     fn writes_then_leaves_identical_bytes_alone() {

@@ -264,11 +264,6 @@ impl Folder {
     }
 }
 
-/// Lists the article entries under `root` (see [`Folder`]).
-pub fn list(root: &Path, skip: &[PathBuf]) -> Result<Listing, ListError> {
-    Ok(Folder::open(root, skip)?.list())
-}
-
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
