@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rustc_hash::FxHashSet;
+
 use crate::Lang;
 use crate::article::Article;
 use crate::collection::Collection;
@@ -34,6 +36,8 @@ pub struct Summary {
     /// Feed files rewritten (paths relative to the output folder).
     pub written: Vec<String>,
     pub unchanged: Vec<String>,
+    /// Pages removed because their article went or got a source link.
+    pub removed: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -41,15 +45,18 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} articles (zh {}, en {}), {} rejected; {} files written, {} unchanged, in {} ms",
+            "{} articles (zh {}, en {}), {} rejected; {} files written, {} unchanged, ",
             self.articles,
             self.zh_items,
             self.en_items,
             self.rejected,
             self.written.len(),
             self.unchanged.len(),
-            self.elapsed.as_millis()
-        )
+        )?;
+        if !self.removed.is_empty() {
+            write!(f, "{} removed, ", self.removed.len())?;
+        }
+        write!(f, "in {} ms", self.elapsed.as_millis())
     }
 }
 
@@ -79,9 +86,23 @@ pub fn render_and_publish(
     let (shown, counts) = collection.feed_articles(config);
     let chosen = started.elapsed();
     let articles: Vec<&Article> = shown.iter().map(|a| a.as_ref()).collect();
-    let files = feed::render(&config.site, &articles, config.limit);
+    let mut files = feed::render(&config.site, &articles, config.limit);
+    let due = collection.pages_due();
+    let due: Vec<&Article> = due.iter().map(|a| a.as_ref()).collect();
+    files.extend(feed::pages(&config.site, &due));
     let rendered = started.elapsed();
     let mut summary = publish(&config.output, &files)?;
+    let pages: FxHashSet<String> = collection
+        .paged_articles()
+        .flat_map(|a| {
+            Lang::ALL
+                .into_iter()
+                .filter(|&lang| a.version(lang).is_some())
+                .map(|lang| feed::page_path(lang, &a.id))
+        })
+        .collect();
+    summary.removed = remove_stale_pages(&config.output, &pages)?;
+    collection.pages_published();
     tracing::debug!(
         "items chosen in {} µs, rendered in {} µs, written in {} µs",
         chosen.as_micros(),
@@ -106,8 +127,11 @@ pub fn publish(out: &Path, files: &[FeedFile]) -> Result<Summary, BuildError> {
         let path = path.to_path_buf();
         move |error| BuildError::Write { path, error }
     };
-    let dirs =
-        std::iter::once(out.to_path_buf()).chain(Lang::ALL.iter().map(|l| out.join(l.dir())));
+    let dirs = std::iter::once(out.to_path_buf()).chain(
+        Lang::ALL
+            .iter()
+            .flat_map(|l| [out.join(l.dir()), out.join(l.dir()).join(feed::PAGES_DIR)]),
+    );
     for dir in dirs {
         output::remove_stale_temp_files(&dir).map_err(write_error(&dir))?;
     }
@@ -147,6 +171,45 @@ pub fn publish(out: &Path, files: &[FeedFile]) -> Result<Summary, BuildError> {
             .map_err(|error| BuildError::Write { path, error })?;
     }
     Ok(summary)
+}
+
+/// Removes the article pages that `pages` (paths relative to `out`) no longer holds: their
+/// article was removed, lost a language, or gained a source link. Only `.html` files in the
+/// pages folders are bifeed's to remove.
+fn remove_stale_pages(out: &Path, pages: &FxHashSet<String>) -> Result<Vec<String>, BuildError> {
+    let mut removed = Vec::new();
+    for lang in Lang::ALL {
+        let rel_dir = format!("{}/{}", lang.dir(), feed::PAGES_DIR);
+        let dir = out.join(&rel_dir);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(BuildError::Write { path: dir, error }),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|error| BuildError::Write {
+                path: dir.clone(),
+                error,
+            })?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = format!("{rel_dir}/{name}");
+            if !name.ends_with(".html") || name.starts_with('.') || pages.contains(&rel) {
+                continue;
+            }
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => removed.push(rel),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => {
+                    return Err(BuildError::Write {
+                        path: entry.path(),
+                        error,
+                    });
+                }
+            }
+        }
+    }
+    removed.sort();
+    Ok(removed)
 }
 
 /// A file staged for publishing, and its gzip copy if it is a feed that needs a new one.

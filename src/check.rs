@@ -53,7 +53,10 @@ pub fn report(
         )?;
         match &a.link {
             Some(link) => writeln!(out, "  link:     {link}")?,
-            None => writeln!(out, "  link:     none")?,
+            None => writeln!(
+                out,
+                "  link:     none (the item links to its page on the site)"
+            )?,
         }
         if let Some(views) = a.views {
             writeln!(out, "  views:    {views}")?;
@@ -64,6 +67,21 @@ pub fn report(
                 continue;
             };
             writeln!(out, "  {lang} title: {}", v.title)?;
+            if let Some(subheading) = &v.subheading {
+                writeln!(out, "  {lang} subheading: {subheading}")?;
+            }
+            if v.authors.is_empty() {
+                writeln!(
+                    out,
+                    "  {lang} author: none in the byline (the feed's author)"
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "  {lang} author: {}",
+                    v.authors.join(lang.list_separator())
+                )?;
+            }
             writeln!(
                 out,
                 "  {lang} keywords: {} ({})",

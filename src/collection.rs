@@ -17,7 +17,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::Lang;
 use crate::article::{self, Article, Parsed, Rejection};
@@ -66,7 +66,9 @@ struct Accepted {
     date: DateTime<FixedOffset>,
     zh: bool,
     en: bool,
-    /// The whole article, while the feeds show it.
+    /// No source link: the article gets a page of its own, so its text is always kept.
+    linkless: bool,
+    /// The whole article, while the feeds show it (always, for an article without a link).
     full: Option<Arc<Article>>,
 }
 
@@ -153,6 +155,11 @@ struct Index {
     rejected: usize,
     /// The files whose text is in memory because the feeds showed them last time.
     shown: FxHashSet<OsString>,
+    /// The winners without a source link, by id: each has a page of its own.
+    pages: FxHashMap<String, Arc<Article>>,
+    /// Ids whose page must be written again (or whose article went) since pages were last
+    /// published.
+    pages_due: FxHashSet<String>,
 }
 
 /// A winner's place in a language's feed: newest first, ties broken by id.
@@ -171,10 +178,11 @@ fn lang_slot(lang: Lang) -> usize {
 }
 
 impl Index {
-    /// The index of a whole collection, keeping what was shown.
-    fn build(files: &BTreeMap<OsString, Entry>, shown: FxHashSet<OsString>) -> Index {
+    /// The index of a whole collection, keeping what was shown and which pages are due.
+    fn build(files: &BTreeMap<OsString, Entry>, previous: Index) -> Index {
         let mut index = Index {
-            shown,
+            shown: previous.shown,
+            pages_due: previous.pages_due,
             ..Index::default()
         };
         for (key, entry) in files {
@@ -196,21 +204,44 @@ impl Index {
                 for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
                     newest[lang_slot(lang)].insert(rank(winner, a));
                 }
+                if let Some(full) = a.full.as_ref().filter(|_| a.linkless) {
+                    index.pages.insert(a.id.clone(), Arc::clone(full));
+                }
             }
         }
         index.newest = newest;
+        // A page is due when its article came, went or was read again (a new `Arc`).
+        for (id, old) in &previous.pages {
+            if index.pages.get(id).is_none_or(|new| !Arc::ptr_eq(old, new)) {
+                index.pages_due.insert(id.clone());
+            }
+        }
+        for id in index.pages.keys() {
+            if !previous.pages.contains_key(id) {
+                index.pages_due.insert(id.clone());
+            }
+        }
         index
     }
 
+    /// `a` (at `key`) became the winner of its id.
     fn newest_insert(&mut self, key: &OsString, a: &Accepted) {
         for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
             self.newest[lang_slot(lang)].insert(rank(key, a));
         }
+        if let Some(full) = a.full.as_ref().filter(|_| a.linkless) {
+            self.pages.insert(a.id.clone(), Arc::clone(full));
+            self.pages_due.insert(a.id.clone());
+        }
     }
 
+    /// `a` (at `key`) is no longer the winner of its id.
     fn newest_remove(&mut self, key: &OsString, a: &Accepted) {
         for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
             self.newest[lang_slot(lang)].remove(&rank(key, a));
+        }
+        if self.pages.remove(&a.id).is_some() {
+            self.pages_due.insert(a.id.clone());
         }
     }
 }
@@ -302,8 +333,8 @@ impl Collection {
             self.files.insert(key, entry);
         }
         // Every file was looked at: index them all at once.
-        let shown = std::mem::take(&mut self.index.shown);
-        self.index = Index::build(&self.files, shown);
+        let previous = std::mem::take(&mut self.index);
+        self.index = Index::build(&self.files, previous);
         self.dirs = listing.dirs;
         Ok(changes)
     }
@@ -391,6 +422,7 @@ impl Collection {
                 state: Ok(accepted),
                 ..
             }) = self.files.get_mut(key)
+                && !accepted.linkless
             {
                 accepted.full = None;
             }
@@ -422,6 +454,35 @@ impl Collection {
             en: self.index.newest[lang_slot(Lang::En)].len(),
             rejected: self.index.rejected,
         }
+    }
+
+    /// The articles whose page must be written again since pages were last published
+    /// (every one after [`Collection::redo_pages`]).
+    pub fn pages_due(&self) -> Vec<Arc<Article>> {
+        let mut due: Vec<Arc<Article>> = self
+            .index
+            .pages_due
+            .iter()
+            .filter_map(|id| self.index.pages.get(id).map(Arc::clone))
+            .collect();
+        due.sort_by(|a, b| a.id.cmp(&b.id));
+        due
+    }
+
+    /// Every article that has a page: what the pages folders may hold.
+    pub fn paged_articles(&self) -> impl Iterator<Item = &Article> {
+        self.index.pages.values().map(AsRef::as_ref)
+    }
+
+    /// The due pages were published.
+    pub fn pages_published(&mut self) {
+        self.index.pages_due.clear();
+    }
+
+    /// Makes every page due again: the site they show changed.
+    pub fn redo_pages(&mut self) {
+        let ids = self.index.pages.keys().cloned();
+        self.index.pages_due.extend(ids);
     }
 
     /// Accepted files whose id a later file also uses, as `path:1: ...` lines.
@@ -457,12 +518,14 @@ fn load(found: &Found, config: &Config, keep_full: bool) -> (Entry, Vec<String>)
             let problems = outcome.problems();
             let state = outcome.result.map(|parsed| {
                 let article = parsed.article;
+                let linkless = article.link.is_none();
                 Accepted {
                     id: article.id.clone(),
                     date: article.date,
                     zh: article.zh.is_some(),
                     en: article.en.is_some(),
-                    full: keep_full.then(|| Arc::new(article)),
+                    linkless,
+                    full: (keep_full || linkless).then(|| Arc::new(article)),
                 }
             });
             let entry = Entry {
@@ -580,12 +643,9 @@ fn read_with(file: &SourceFile, config: &Config, buffer: &mut Vec<u8>) -> FileOu
     }
 }
 
-/// The file's modification time in the articles' zone, to the second (feed dates carry no
-/// fractions).
+/// The file's modification time in the articles' zone.
 fn file_time(file: &SourceFile, zone: FixedOffset) -> DateTime<FixedOffset> {
-    DateTime::<Utc>::from(file.stamp.modified)
-        .with_timezone(&zone)
-        .trunc_subsecs(0)
+    DateTime::<Utc>::from(file.stamp.modified).with_timezone(&zone)
 }
 
 #[cfg(test)]
@@ -603,6 +663,7 @@ mod tests {
                 date: bj.with_ymd_and_hms(2024, 1, day, 0, 0, 0).unwrap(),
                 zh,
                 en,
+                linkless: false,
                 full: None,
             }),
         }
@@ -620,7 +681,7 @@ mod tests {
     }
 
     fn assert_index_is_fresh(c: &Collection) {
-        let fresh = Index::build(&c.files, FxHashSet::default());
+        let fresh = Index::build(&c.files, Index::default());
         assert_eq!(c.index.by_id, fresh.by_id);
         assert_eq!(c.index.newest, fresh.newest);
         assert_eq!(c.index.rejected, fresh.rejected);

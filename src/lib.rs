@@ -47,6 +47,14 @@ impl Lang {
         }
     }
 
+    /// What joins the items of a list of names in running text: `王明、李华`, `Wang Ming, Li Hua`.
+    pub fn list_separator(self) -> &'static str {
+        match self {
+            Lang::Zh => "、",
+            Lang::En => ", ",
+        }
+    }
+
     pub fn other(self) -> Lang {
         match self {
             Lang::Zh => Lang::En,

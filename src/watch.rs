@@ -294,11 +294,14 @@ impl Watcher {
             Ok(summary) => {
                 self.retry_at = None;
                 self.retry_delay = None;
-                let written = if summary.written.is_empty() {
+                let mut written = if summary.written.is_empty() {
                     "no feed changed".to_string()
                 } else {
                     format!("wrote {}", summary.written.join(", "))
                 };
+                if !summary.removed.is_empty() {
+                    written.push_str(&format!("; removed {}", summary.removed.join(", ")));
+                }
                 tracing::info!(
                     "{} in {} ms: {}; {} articles (zh {}, en {}), {} rejected; {written}",
                     if first { "built" } else { "rebuilt" },
@@ -338,6 +341,8 @@ impl Watcher {
                     config.articles != self.config.articles || config.output != self.config.output;
                 let poll = self.poll_override.or(config.watch.poll);
                 self.config = config;
+                // The pages show the site's titles and links.
+                self.collection.redo_pages();
                 if moved {
                     // Another folder: start from nothing, as a fresh build would.
                     self.collection = Collection::default();

@@ -128,17 +128,42 @@ fn dates_are_beijing_midnight_with_the_offset_written_out() {
     let first = rss.parsed.entries[0].published.unwrap();
     assert_eq!(first.to_rfc3339(), "2024-05-31T16:00:00+00:00");
 
+    // Atom in UTC: some readers drop the offset of an Atom date.
     let atom = site.feed("en/atom.xml");
     assert_eq!(
         atom.texts("published"),
         [
-            "2024-06-01T00:00:00+08:00",
-            "2024-05-20T00:00:00+08:00",
-            "2023-12-31T00:00:00+08:00"
+            "2024-05-31T16:00:00Z",
+            "2024-05-19T16:00:00Z",
+            "2023-12-30T16:00:00Z"
         ]
     );
-    // The feed's own date is its newest item's, never the build time.
-    assert_eq!(atom.texts("updated")[0], "2024-06-01T00:00:00+08:00");
+}
+
+#[test]
+fn atom_updated_is_the_date_told_apart_within_a_day() {
+    let site = three_articles();
+    site.article(
+        "004_aaaaaaaaaaaaaaa0.txt",
+        article("同日新闻", "Same Day", "2024/06-01", "news"),
+    );
+    site.build();
+    for path in ["zh/atom.xml", "en/atom.xml"] {
+        let atom = site.feed(path);
+        // The feed's, then its entries' (ids ...0 and ...2 share 2024-06-01): the same
+        // second as the date, which is what readers that show `updated` show.
+        assert_eq!(
+            atom.texts("updated"),
+            [
+                "2024-05-31T16:00:00.000000001Z",
+                "2024-05-31T16:00:00Z",
+                "2024-05-31T16:00:00.000000001Z",
+                "2024-05-19T16:00:00Z",
+                "2023-12-30T16:00:00Z",
+            ],
+            "{path}"
+        );
+    }
 }
 
 #[test]

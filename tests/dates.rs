@@ -70,6 +70,9 @@ fn the_time_zone_is_configurable() {
     );
     site.config("timezone: \"-05:00\"\n");
     site.build();
+    // Midnight in the configured zone; Atom writes the instant in UTC, RSS in the zone.
     let atom = site.feed("en/atom.xml");
-    assert_eq!(atom.texts("published"), ["2024-12-30T00:00:00-05:00"]);
+    assert_eq!(atom.texts("published"), ["2024-12-30T05:00:00Z"]);
+    let rss = site.feed("en/rss.xml");
+    assert_eq!(rss.texts("pubDate"), ["Mon, 30 Dec 2024 00:00:00 -0500"]);
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{FEEDS, Feed, Site, article};
+use common::{Feed, Site, article};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -397,15 +397,33 @@ fn the_index_page_lets_readers_discover_the_feeds() {
                 .starts_with(media_type),
             "{href}"
         );
-        Feed::from_bytes(&reply.body);
-        found.push(href.to_string());
+        found.push(Feed::from_bytes(&reply.body));
     }
-    assert_eq!(found.len(), 4, "{html}");
+    // Subscribing to everything the page offers gives each article once per language.
+    assert_each_article_once_per_language(&found, 2);
+    // The other format is still there for people who pick one by hand.
+    for path in ["zh/rss.xml", "en/rss.xml"] {
+        assert!(html.contains(&format!("<a href=\"{path}\"")), "{html}");
+    }
     server.stop();
 }
 
+/// Every item id once across `feeds`, and `articles` items per language.
+fn assert_each_article_once_per_language(feeds: &[Feed], articles: usize) {
+    let ids: Vec<String> = feeds.iter().flat_map(Feed::ids).collect();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "an id in two feeds: {ids:?}");
+    for lang in ["zh", "en"] {
+        let in_lang = ids
+            .iter()
+            .filter(|id| id.contains(&format!(":{lang}/")))
+            .count();
+        assert_eq!(in_lang, articles, "{lang}: {ids:?}");
+    }
+}
+
 #[test]
-fn the_opml_file_lists_the_four_feeds() {
+fn the_opml_file_subscribes_to_each_language_once() {
     let server = Server::start(site_with(1));
     let reply = server.get("/feeds.opml", &[]);
     assert_eq!(reply.status, 200);
@@ -421,12 +439,15 @@ fn the_opml_file_lists_the_four_feeds() {
         .filter(|n| n.has_tag_name("outline"))
         .filter_map(|n| n.attribute("xmlUrl"))
         .collect();
-    assert_eq!(urls.len(), 4);
-    for (url, path) in urls.iter().zip(FEEDS) {
-        assert_eq!(*url, server.url(&format!("/{path}")));
-        let reply = Reply::from(server.agent.get(*url).call().unwrap());
-        Feed::from_bytes(&reply.body);
-    }
+    assert_eq!(
+        urls,
+        [server.url("/zh/atom.xml"), server.url("/en/atom.xml")]
+    );
+    let feeds: Vec<Feed> = urls
+        .iter()
+        .map(|url| Feed::from_bytes(&Reply::from(server.agent.get(*url).call().unwrap()).body))
+        .collect();
+    assert_each_article_once_per_language(&feeds, 1);
     server.stop();
 }
 

@@ -3,6 +3,7 @@
 //! Everything here is pure: the caller supplies the decoded text and the facts about the file
 //! (its id and modification time), so every rule can be unit-tested without touching a disk.
 
+mod byline;
 mod date;
 mod keywords;
 mod parse;
@@ -66,6 +67,11 @@ impl Article {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Version {
     pub title: String,
+    /// The English `### News Content:` headline when it differs from the title: the
+    /// article's own subheading, shown at the top of the content.
+    pub subheading: Option<String>,
+    /// The reporters the dateline names (`(记者 张一凡)`), in this language's spelling.
+    pub authors: Vec<String>,
     pub keywords: Vec<String>,
     pub keywords_from: KeywordSource,
     /// First paragraph without its dateline, as plain text (Markdown markers removed).

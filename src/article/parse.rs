@@ -3,9 +3,10 @@
 //! `### Title:` / `### Keywords:` / `### News Content:` headers and paragraphs, then a footer with
 //! `【来源】<URL>` and `Views: N`.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, SubsecRound};
 use url::Url;
 
+use super::byline;
 use super::date::{self, DateSource, Dateline, UrlDate};
 use super::keywords::split_listed;
 use super::{Article, KeywordSource, Parsed, Rejection, Version, Warning};
@@ -17,7 +18,7 @@ pub struct Context {
     /// The article id (see [`super::article_id`]).
     pub id: String,
     /// The file's modification time, in the articles' time zone: supplies the year for a
-    /// dateline, and the date when the text has none.
+    /// dateline, and the date (to the second) when the text has none.
     pub file_time: DateTime<FixedOffset>,
 }
 
@@ -298,11 +299,17 @@ fn chinese_version(lines: &[Line], warnings: &mut Vec<Warning>) -> Option<Found>
         None => (Vec::new(), KeywordSource::Extracted),
     };
     Some(build_version(
-        headline.text.to_string(),
+        Headings {
+            title: headline.text.to_string(),
+            subheading: None,
+        },
         keywords,
         keywords_from,
         paragraphs,
-        date::chinese_dateline,
+        Datelines {
+            find: date::chinese_dateline,
+            reporters: byline::chinese,
+        },
     ))
 }
 
@@ -363,7 +370,11 @@ fn english_version(lines: &[Line], warnings: &mut Vec<Warning>) -> Option<Found>
         news_headline = Some(clean_title(body.remove(0).text));
     }
     let first_line = lines.first().map_or(1, |l| l.no);
-    let Some(title) = title.or(news_headline).filter(|t| !t.is_empty()) else {
+    let (title, news_headline) = match title {
+        Some(title) => (Some(title), news_headline),
+        None => (news_headline, None),
+    };
+    let Some(title) = title.filter(|t| !t.is_empty()) else {
         if !lines.is_empty() {
             warnings.push(Warning {
                 line: first_line,
@@ -384,12 +395,18 @@ fn english_version(lines: &[Line], warnings: &mut Vec<Warning>) -> Option<Found>
         Some((line, list)) => (list, KeywordSource::Listed { line }),
         None => (Vec::new(), KeywordSource::Missing),
     };
+    // The News Content headline is the article's own text: shown as its subheading unless
+    // it is the title already.
+    let subheading = news_headline.filter(|h| !h.is_empty() && !h.eq_ignore_ascii_case(&title));
     Some(build_version(
-        title,
+        Headings { title, subheading },
         keywords,
         keywords_from,
         &body,
-        date::english_dateline,
+        Datelines {
+            find: date::english_dateline,
+            reporters: byline::english,
+        },
     ))
 }
 
@@ -411,18 +428,33 @@ fn looks_like_headline(line: &str) -> bool {
 /// How far into the body a dateline may stand: a photo caption or two may precede it.
 const DATELINE_WINDOW: usize = 3;
 
-fn build_version(
+/// A version's title and, for English, the News Content headline shown under it.
+struct Headings {
     title: String,
+    subheading: Option<String>,
+}
+
+/// How one language writes its dateline, and the byline inside it.
+struct Datelines {
+    find: fn(&str) -> Option<Dateline>,
+    reporters: fn(&str) -> Vec<String>,
+}
+
+fn build_version(
+    headings: Headings,
     keywords: Vec<String>,
     keywords_from: KeywordSource,
     paragraphs: &[Line],
-    find_dateline: fn(&str) -> Option<Dateline>,
+    datelines: Datelines,
 ) -> Found {
     let found = paragraphs
         .iter()
         .take(DATELINE_WINDOW)
         .enumerate()
-        .find_map(|(i, l)| find_dateline(l.text).map(|d| (i, d, l.no)));
+        .find_map(|(i, l)| (datelines.find)(l.text).map(|d| (i, d, l.no)));
+    let authors = found.map_or_else(Vec::new, |(i, dateline, _)| {
+        (datelines.reporters)(&paragraphs[i].text[..dateline.len])
+    });
     // The summary is the lead paragraph without its dateline; captions before it are skipped.
     let summary = match found {
         Some((i, dateline, _)) => {
@@ -437,7 +469,9 @@ fn build_version(
     };
     Found {
         version: Version {
-            title,
+            title: headings.title,
+            subheading: headings.subheading,
+            authors,
             keywords,
             keywords_from,
             summary: summary.to_string(),
@@ -464,7 +498,8 @@ fn source_link(footer: &Footer, warnings: &mut Vec<Warning>) -> Option<Url> {
     if footer.sources.is_empty() {
         warnings.push(Warning {
             line: footer.first_line.map_or(1, |l| l.no),
-            message: "no 【来源】 source line: the items get no link".into(),
+            message: "no 【来源】 source line: the items link to the article's page on the site"
+                .into(),
         });
     }
     None
@@ -490,7 +525,9 @@ fn parse_source_url(value: &str) -> Result<Url, String> {
         }
     }
     if token.is_empty() {
-        return Err("the source line holds no URL: the items get no link".into());
+        return Err(
+            "the source line holds no URL: the items link to the article's page on the site".into(),
+        );
     }
     let owned;
     let candidate = if token.starts_with("//") {
@@ -506,7 +543,7 @@ fn parse_source_url(value: &str) -> Result<Url, String> {
             url.scheme()
         )),
         Err(e) => Err(format!(
-            "source link `{token}` is not a URL ({e}): the items get no link"
+            "source link `{token}` is not a URL ({e}): the items link to the article's page on the site"
         )),
     }
 }
@@ -548,7 +585,8 @@ fn article_date(
             }),
         }
     }
-    (ctx.file_time, DateSource::FileTime)
+    // Feed dates are to the second; the fraction lives on in `modified`.
+    (ctx.file_time.trunc_subsecs(0), DateSource::FileTime)
 }
 
 #[cfg(test)]
@@ -610,6 +648,45 @@ mod tests {
         );
         assert_eq!(a.views, Some(42));
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn bylines_subheading_and_file_time() {
+        let a = ok(FULL).article;
+        let (zh, en) = (a.zh.unwrap(), a.en.unwrap());
+        assert_eq!(zh.authors, ["王明"]);
+        assert_eq!(en.authors, ["Wang Ming"]);
+        assert_eq!(zh.subheading, None);
+        assert_eq!(
+            en.subheading.as_deref(),
+            Some("Hangzhou Finishes Port Expansion")
+        );
+        // The headline that became the title is not repeated as a subheading.
+        let text = FULL.replace("### Title: Hangzhou Port Expansion Completed\n", "");
+        let en = ok(&text).article.en.unwrap();
+        assert_eq!(en.title, "Hangzhou Finishes Port Expansion");
+        assert_eq!(en.subheading, None);
+        let text = FULL.replace(
+            "### News Content: Hangzhou Finishes Port Expansion",
+            "### News Content: hangzhou port expansion completed",
+        );
+        assert_eq!(ok(&text).article.en.unwrap().subheading, None);
+        // No dateline, no byline.
+        let text = FULL.replace("中新网杭州5月20日电(记者 王明)", "");
+        assert!(ok(&text).article.zh.unwrap().authors.is_empty());
+    }
+
+    #[test]
+    fn a_file_time_date_is_to_the_second() {
+        let text = FULL
+            .replace("/cj/2024/05-20/123456.shtml", "/cj/123456.shtml")
+            .replace("5月20日电", "")
+            .replace(", May 20th", "");
+        let mut ctx = ctx();
+        ctx.file_time += chrono::TimeDelta::nanoseconds(123_456_789);
+        let a = parse(&text, &ctx).unwrap().article;
+        assert_eq!(a.date_source, DateSource::FileTime);
+        assert_eq!(a.date.to_rfc3339(), "2024-06-01T12:00:00+08:00");
     }
 
     #[test]

@@ -4,7 +4,9 @@ use atom_syndication::{
     Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig,
 };
 
-use super::{Format, Item, Site, feed_path, newest};
+use chrono::{DateTime, FixedOffset};
+
+use super::{Format, Item, Site, feed_path, latest_update};
 use crate::Lang;
 
 pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Vec<u8> {
@@ -14,7 +16,7 @@ pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Vec<u8> {
         title: Text::plain(meta.title.clone()),
         subtitle: Some(Text::plain(meta.description.clone())),
         id: site.feed_id(lang),
-        updated: newest(items),
+        updated: utc(latest_update(items)),
         authors: vec![Person {
             name: site.author.name.clone(),
             email: site.author.email.clone(),
@@ -56,8 +58,37 @@ pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Vec<u8> {
         .map(|i| i.content.len() * 5 / 4 + i.summary.len() + 1024)
         .sum();
     // Writing into a Vec cannot fail for I/O reasons, and every string is our own.
-    feed.write_with_config(Vec::with_capacity(size), config)
-        .unwrap_or_default()
+    let xml = feed
+        .write_with_config(Vec::with_capacity(size), config)
+        .unwrap_or_default();
+    utc_designator(xml)
+}
+
+/// The same instant in UTC. Some readers (elfeed, rsstail) drop the offset of an Atom date
+/// and read `2024-05-17T00:00:00+08:00` as midnight UTC, eight hours late; in UTC there is
+/// nothing to drop.
+fn utc(instant: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    instant.with_timezone(&chrono::Utc).fixed_offset()
+}
+
+/// Writes UTC dates with `Z`, the form every reader tested parses (the writer spells UTC
+/// `+00:00`). Text never holds a raw `<`, so the pattern only matches date elements.
+fn utc_designator(xml: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(xml.len());
+    let mut rest = &xml[..];
+    let finder = memchr::memmem::Finder::new(b"+00:00</");
+    while let Some(at) = finder.find(rest) {
+        out.extend_from_slice(&rest[..at]);
+        let tail = &rest[at + 6..];
+        if tail.starts_with(b"</updated>") || tail.starts_with(b"</published>") {
+            out.push(b'Z');
+        } else {
+            out.extend_from_slice(b"+00:00");
+        }
+        rest = tail;
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 fn link(href: String, rel: &str, media_type: &str, hreflang: Option<&str>) -> Link {
@@ -75,14 +106,14 @@ fn entry(site: &Site, lang: Lang, item: &Item) -> Entry {
     Entry {
         title: Text::plain(version.title.clone()),
         id: site.item_id(lang, &item.article.id),
-        updated: item.article.date,
-        published: Some(item.article.date),
-        links: item
-            .article
-            .link
-            .iter()
-            .map(|url| link(url.to_string(), "alternate", "text/html", None))
-            .collect(),
+        updated: utc(item.updated),
+        published: Some(utc(item.article.date)),
+        // On every entry: no reader tested shows the feed's author for an entry without one.
+        authors: vec![Person {
+            name: item.author.clone(),
+            ..Person::default()
+        }],
+        links: vec![link(item.link.clone(), "alternate", "text/html", None)],
         categories: item
             .keywords
             .iter()

@@ -67,6 +67,14 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Text for an HTML attribute value or element: `<`, `>`, `&`, `"` and `'` escaped.
+pub fn attribute(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(&mut out), text);
+    out
+}
+
 fn plain_paragraph(text: &str) -> [Event<'_>; 3] {
     [
         Event::Start(Tag::Paragraph),
@@ -83,14 +91,16 @@ fn plain_paragraph(text: &str) -> [Event<'_>; 3] {
 /// again; failing that, it is taken as plain text.
 fn inline_events(text: &str) -> Vec<Event<'_>> {
     let events: Vec<Event> = Parser::new_ext(text, Options::empty())
-        .map(xml_safe)
+        .into_offset_iter()
+        .map(|(event, range)| xml_safe(literal_reference(event, &text[range])))
         .collect();
     if is_one_paragraph(&events) {
         return events;
     }
     let escaped = escape_block_marker(text);
     let reparsed: Vec<Event> = Parser::new_ext(&escaped, Options::empty())
-        .map(xml_safe)
+        .into_offset_iter()
+        .map(|(event, range)| xml_safe(literal_reference(event, &escaped[range])))
         .map(Event::into_static)
         .collect();
     if is_one_paragraph(&reparsed) {
@@ -99,8 +109,28 @@ fn inline_events(text: &str) -> Vec<Event<'_>> {
     plain_paragraph(text).into()
 }
 
-/// Markdown decodes character references, so `&#1;` in an article becomes U+0001 here, after
-/// the article's own text was cleaned: clean what the parser makes too.
+/// Keeps a character reference as the article wrote it.
+///
+/// Markdown decodes `&lt;`, `&amp;` and `&#x4E2D;` into the characters they name, but an
+/// article that says `writing "<" as "&lt;"` means those four characters: article text is
+/// shown, never interpreted. The Markdown of articles is emphasis, not HTML.
+fn literal_reference<'a>(event: Event<'a>, written: &'a str) -> Event<'a> {
+    match event {
+        Event::Text(decoded)
+            if written.len() > 2
+                && written.starts_with('&')
+                && written.ends_with(';')
+                && *decoded != *written =>
+        {
+            Event::Text(CowStr::Borrowed(written))
+        }
+        other => other,
+    }
+}
+
+/// Whatever the parser hands out passes the XML character check again: the article's own
+/// text was cleaned before parsing, but a parser is free to make characters (a reference it
+/// decodes where [`literal_reference`] does not reach).
 fn xml_safe(event: Event<'_>) -> Event<'_> {
     fn clean(t: CowStr<'_>) -> CowStr<'_> {
         match super::remove_xml_forbidden(&t) {
@@ -226,20 +256,22 @@ mod tests {
     }
 
     #[test]
-    fn character_references_cannot_smuggle_in_forbidden_characters() {
-        let html = md("a&#1;b &#x0B; c&#xFFFF;d &#xFFFE; &amp; &#0;");
-        assert!(
-            !html
-                .chars()
-                .any(|c| matches!(c, '\u{1}' | '\u{b}' | '\u{fffe}' | '\u{ffff}')),
-            "{html:?}"
+    fn character_references_are_text_not_markup() {
+        assert_eq!(
+            md("writing \"<\" as \"&lt;\", and **&amp; &copy; &#x4E2D; &lt;b&gt;**"),
+            "<p>writing \"&lt;\" as \"&amp;lt;\", and <strong>&amp;amp; &amp;copy; \
+             &amp;#x4E2D; &amp;lt;b&amp;gt;</strong></p>\n"
         );
-        assert!(
-            html.contains("ab") && html.contains("cd") && html.contains("&amp;"),
-            "{html:?}"
+        assert_eq!(
+            plain_text("a &#1; &amp; *b*", Markup::InlineMarkdown, 100),
+            "a &#1; &amp; b"
         );
-        let text = plain_text("a&#1;b", Markup::InlineMarkdown, 10);
-        assert_eq!(text, "ab");
+        // A reference in a code span was never decoded; one in a link stays a link.
+        assert_eq!(md("`&lt;`"), "<p><code>&amp;lt;</code></p>\n");
+        assert_eq!(
+            md("[a&amp;b](https://e.com/?x=1&amp;y=2)"),
+            "<p><a href=\"https://e.com/?x=1&amp;y=2\">a&amp;amp;b</a></p>\n"
+        );
     }
 
     #[test]

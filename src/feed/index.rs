@@ -1,8 +1,12 @@
-//! `index.html`: a small bilingual page listing the four feeds, with the autodiscovery links
-//! that let a feed reader given the site's address find them.
+//! `index.html`: a small bilingual page listing the feeds, with the autodiscovery links that
+//! let a feed reader given the site's address find them.
+//!
+//! Autodiscovery names one feed per language, [`Format::SUBSCRIBE`]: the RSS and Atom feeds
+//! of a language carry the same items under the same ids, and readers that subscribe to
+//! every feed a page names (and de-duplicate by id across feeds) would show one of the two
+//! empty. The other format stays listed on the page for people who pick one by hand.
 
-use pulldown_cmark_escape::{FmtWriter, escape_html};
-
+use super::html::attribute as esc;
 use super::{Format, Site, feed_path};
 use crate::Lang;
 
@@ -13,53 +17,51 @@ pub(super) fn render(site: &Site) -> Vec<u8> {
     page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     page.push_str(&format!("<title>{}</title>\n", esc(&title)));
     for lang in Lang::ALL {
-        for format in Format::ALL {
-            page.push_str(&format!(
-                "<link rel=\"alternate\" type=\"{}\" hreflang=\"{}\" title=\"{}\" href=\"{}\">\n",
-                format.media_type(),
-                lang.tag(),
-                esc(&format!(
-                    "{} ({})",
-                    site.channel(lang).title,
-                    format.label()
-                )),
-                esc(&site.url_of(&feed_path(lang, format))),
-            ));
-        }
+        let format = Format::SUBSCRIBE;
+        page.push_str(&format!(
+            "<link rel=\"alternate\" type=\"{}\" hreflang=\"{}\" title=\"{}\" href=\"{}\">\n",
+            format.media_type(),
+            lang.tag(),
+            esc(&site.channel(lang).title),
+            esc(&site.url_of(&feed_path(lang, format))),
+        ));
     }
     page.push_str(
         "<style>body{font:16px/1.6 system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em}\
-         section{margin:1.5em 0}a{color:#0645ad}</style>\n</head>\n<body>\n<main>\n",
+         section{margin:1.5em 0}a{color:#0645ad}small{color:#555}</style>\n</head>\n<body>\n<main>\n",
     );
     page.push_str(&format!("<h1>{}</h1>\n", esc(&title)));
     for lang in Lang::ALL {
         let channel = site.channel(lang);
+        let (subscribe, other_format) = match lang {
+            Lang::Zh => ("订阅", "同样的新闻，另一种格式"),
+            Lang::En => ("Subscribe", "the same news in another format"),
+        };
         page.push_str(&format!(
             "<section lang=\"{}\">\n<h2>{}</h2>\n<p>{}</p>\n<ul>\n",
             lang.tag(),
             esc(&channel.title),
             esc(&channel.description)
         ));
-        for format in Format::ALL {
+        page.push_str(&format!(
+            "<li><a href=\"{}\" type=\"{}\">{subscribe} ({})</a></li>\n",
+            feed_path(lang, Format::SUBSCRIBE),
+            Format::SUBSCRIBE.media_type(),
+            Format::SUBSCRIBE.label()
+        ));
+        for format in Format::ALL.into_iter().filter(|&f| f != Format::SUBSCRIBE) {
             page.push_str(&format!(
-                "<li><a href=\"{}\">{}</a></li>\n",
+                "<li><a href=\"{}\" type=\"{}\">{}</a> <small>({other_format})</small></li>\n",
                 feed_path(lang, format),
+                format.media_type(),
                 format.label()
             ));
         }
         page.push_str("</ul>\n</section>\n");
     }
     page.push_str(
-        "<p><a href=\"feeds.opml\">OPML</a>: 一次订阅全部四个订阅源 / \
-         subscribe to all four feeds in one step</p>\n</main>\n</body>\n</html>\n",
+        "<p><a href=\"feeds.opml\">OPML</a>: 一次订阅两种语言 / \
+         subscribe to both languages in one step</p>\n</main>\n</body>\n</html>\n",
     );
     page.into_bytes()
-}
-
-/// Text for an HTML attribute or element: `<`, `>`, `&`, `"` and `'` escaped.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Writing into a String cannot fail.
-    let _ = escape_html(FmtWriter(&mut out), text);
-    out
 }

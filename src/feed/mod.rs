@@ -7,6 +7,7 @@ mod atom;
 pub mod html;
 mod index;
 mod opml;
+mod page;
 mod rss;
 
 use std::borrow::Cow;
@@ -87,6 +88,11 @@ pub enum Format {
 impl Format {
     pub const ALL: [Format; 2] = [Format::Rss, Format::Atom];
 
+    /// The format the index page and the OPML list offer for subscribing: one per language,
+    /// since both formats carry the same items under the same ids. Atom, because it says
+    /// what every field is (text or HTML, published or updated, who wrote it).
+    pub const SUBSCRIBE: Format = Format::Atom;
+
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Rss => "rss.xml",
@@ -118,8 +124,54 @@ impl Format {
 
 /// The site page listing the feeds, at the root of the output folder.
 pub const INDEX_PAGE: &str = "index.html";
-/// The OPML subscription list of all four feeds.
+/// The OPML subscription list: one feed per language.
 pub const OPML_FILE: &str = "feeds.opml";
+
+/// The folder, per language, of the pages bifeed writes for articles that have no source
+/// link of their own (`zh/articles/<id>.html`), so that every item has a link a person can
+/// open.
+pub const PAGES_DIR: &str = "articles";
+
+/// Where an article's page goes, relative to the output folder. The id is the file name
+/// as it is; URLs percent-encode it.
+pub fn page_path(lang: Lang, article_id: &str) -> String {
+    format!("{}/{PAGES_DIR}/{article_id}.html", lang.dir())
+}
+
+impl Site {
+    /// The URL of an article's page.
+    fn page_url(&self, lang: Lang, article_id: &str) -> String {
+        let id = percent_encoding::utf8_percent_encode(article_id, ID_ESCAPE);
+        self.url_of(&format!("{}/{PAGES_DIR}/{id}.html", lang.dir()))
+    }
+
+    /// The link an item carries: the source article, or for an article without one its page
+    /// here. Never the id or the feed: readers open this link.
+    fn item_link(&self, lang: Lang, article: &Article) -> String {
+        match &article.link {
+            Some(url) => url.to_string(),
+            None => self.page_url(lang, &article.id),
+        }
+    }
+}
+
+/// The pages of articles without a source link, in each language they have.
+pub fn pages(site: &Site, articles: &[&Article]) -> Vec<FeedFile> {
+    use rayon::prelude::*;
+    articles
+        .par_iter()
+        .filter(|a| a.link.is_none())
+        .flat_map_iter(|article| {
+            Lang::ALL.into_iter().filter_map(|lang| {
+                let version = article.version(lang)?;
+                Some(FeedFile {
+                    path: page_path(lang, &article.id),
+                    bytes: page::render(site, lang, article, version),
+                })
+            })
+        })
+        .collect()
+}
 
 /// A rendered feed and where it goes, relative to the output folder (`zh/rss.xml`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +184,7 @@ pub struct FeedFile {
 /// feed; 0 means every article.
 pub fn render(site: &Site, articles: &[&Article], limit: usize) -> Vec<FeedFile> {
     let language = |lang| {
-        let items = select(articles, lang, limit);
+        let items = select(site, articles, lang, limit);
         let (rss, atom) = rayon::join(
             || rss::render(site, lang, &items),
             || atom::render(site, lang, &items),
@@ -172,13 +224,49 @@ struct Item<'a> {
     keywords: &'a [String],
     /// The summary as escaped HTML.
     summary: String,
-    /// The whole text as HTML paragraphs.
+    /// The whole text as HTML: the subheading, then the paragraphs.
     content: String,
+    /// See [`Site::item_link`].
+    link: String,
+    /// Who wrote it, as readers show it: the reporters of the byline in one string (`王明、李华`),
+    /// or the feed's author when the byline names nobody. One string, not one element per
+    /// person: given two, feedparser and rss2email show the last, sfeed and rss-parser the
+    /// first, newsboat and tt-rss both.
+    author: String,
+    /// The item's instant as Atom's `updated`: its date, made distinct within its feed (see
+    /// [`tell_apart`]).
+    updated: DateTime<FixedOffset>,
+}
+
+/// Makes the items' `updated` instants distinct, keeping each at its article's date.
+///
+/// Articles give a day, not a time, so the dozens of articles of one day share one instant,
+/// and the W3C validator takes two Atom entries with one `updated` for a mistake. It cannot
+/// move further than a fraction of a second: rss2email, feed-extractor and tt-rss show
+/// `updated` as the item's date (the file's modification time, a different day for any
+/// folder not written on the day, would show there as the date of the news). So the articles
+/// of one day are told apart by single nanoseconds, in id order: every reader shows the
+/// article's own date, and the same articles always get the same instants. The articles that
+/// leave a full feed first (the oldest, the greatest id last) move no other article's.
+fn tell_apart(items: &mut [Item]) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        (items[a].updated, &items[a].article.id).cmp(&(items[b].updated, &items[b].article.id))
+    });
+    let mut previous: Option<DateTime<FixedOffset>> = None;
+    for i in order {
+        if let Some(previous) = previous
+            && items[i].updated <= previous
+        {
+            items[i].updated = previous + chrono::TimeDelta::nanoseconds(1);
+        }
+        previous = Some(items[i].updated);
+    }
 }
 
 /// The newest articles that have a version in `lang`, newest first, ties broken by id so the
 /// order never depends on the order files were listed; their HTML rendered on every core.
-fn select<'a>(articles: &[&'a Article], lang: Lang, limit: usize) -> Vec<Item<'a>> {
+fn select<'a>(site: &'a Site, articles: &[&'a Article], lang: Lang, limit: usize) -> Vec<Item<'a>> {
     use rayon::prelude::*;
     let mut chosen: Vec<(&Article, &Version)> = articles
         .iter()
@@ -188,7 +276,7 @@ fn select<'a>(articles: &[&'a Article], lang: Lang, limit: usize) -> Vec<Item<'a
     if limit > 0 {
         chosen.truncate(limit);
     }
-    chosen
+    let mut items: Vec<Item> = chosen
         .into_par_iter()
         .map(|(article, version)| Item {
             article,
@@ -196,8 +284,17 @@ fn select<'a>(articles: &[&'a Article], lang: Lang, limit: usize) -> Vec<Item<'a
             keywords: version.feed_keywords(),
             summary: summary(lang, version),
             content: content(lang, version),
+            link: site.item_link(lang, article),
+            author: if version.authors.is_empty() {
+                site.author.name.clone()
+            } else {
+                version.authors.join(lang.list_separator())
+            },
+            updated: article.date,
         })
-        .collect()
+        .collect();
+    tell_apart(&mut items);
+    items
 }
 
 /// The feed's own date: its newest item's, never the build clock, so rebuilding the same
@@ -206,6 +303,15 @@ fn newest(items: &[Item]) -> DateTime<FixedOffset> {
     items
         .first()
         .map_or(DateTime::UNIX_EPOCH.fixed_offset(), |i| i.article.date)
+}
+
+/// The latest change among the items (Atom's feed-level `updated`).
+fn latest_update(items: &[Item]) -> DateTime<FixedOffset> {
+    items
+        .iter()
+        .map(|i| i.updated)
+        .max()
+        .unwrap_or(DateTime::UNIX_EPOCH.fixed_offset())
 }
 
 fn markup(lang: Lang) -> html::Markup {
@@ -229,7 +335,11 @@ fn summary(lang: Lang, version: &Version) -> String {
 }
 
 fn content(lang: Lang, version: &Version) -> String {
-    html::paragraphs(&version.paragraphs, markup(lang))
+    let body = html::paragraphs(&version.paragraphs, markup(lang));
+    match &version.subheading {
+        Some(subheading) => format!("<h3>{}</h3>\n{body}", html::escape(subheading)),
+        None => body,
+    }
 }
 
 /// Drops the characters XML 1.0 cannot carry (C0 controls but tab and newlines, U+FFFE,

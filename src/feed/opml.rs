@@ -1,4 +1,8 @@
-//! `feeds.opml`: the four feeds as an OPML 2.0 subscription list, to import in one step.
+//! `feeds.opml`: the feeds as an OPML 2.0 subscription list, to import in one step.
+//!
+//! One feed per language, [`Format::SUBSCRIBE`]: importing the RSS and the Atom feed of one
+//! language would subscribe to every item twice under one id, and readers that de-duplicate
+//! by id across feeds (newsboat, tt-rss, elfeed) then show one of the two feeds empty.
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -29,21 +33,19 @@ fn write(w: &mut Writer<Vec<u8>>, site: &Site) -> std::io::Result<()> {
     w.write_event(Event::Start(BytesStart::new("body")))?;
     for lang in Lang::ALL {
         let channel = site.channel(lang);
-        for format in Format::ALL {
-            let text = format!("{} ({})", channel.title, format.label());
-            let url = site.url_of(&feed_path(lang, format));
-            let home = site.base_url.to_string();
-            w.write_event(Event::Empty(BytesStart::new("outline").with_attributes([
-                ("type", "rss"),
-                ("text", text.as_str()),
-                ("title", text.as_str()),
-                ("description", channel.description.as_str()),
-                ("language", lang.tag()),
-                ("version", format.opml_version()),
-                ("xmlUrl", url.as_str()),
-                ("htmlUrl", home.as_str()),
-            ])))?;
-        }
+        let format = Format::SUBSCRIBE;
+        let url = site.url_of(&feed_path(lang, format));
+        let home = site.base_url.to_string();
+        w.write_event(Event::Empty(BytesStart::new("outline").with_attributes([
+            ("type", "rss"),
+            ("text", channel.title.as_str()),
+            ("title", channel.title.as_str()),
+            ("description", channel.description.as_str()),
+            ("language", lang.tag()),
+            ("version", format.opml_version()),
+            ("xmlUrl", url.as_str()),
+            ("htmlUrl", home.as_str()),
+        ])))?;
     }
     w.write_event(Event::End(BytesEnd::new("body")))?;
     w.write_event(Event::End(BytesEnd::new("opml")))?;
