@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{FEEDS, Feed, Site, article, stderr};
+use common::{FEEDS, Feed, Site, article, stderr, stdout};
 
 fn three_articles() -> Site {
     let site = Site::new();
@@ -505,5 +505,154 @@ fn help_on_every_command() {
         let out = site.run(args);
         assert!(out.status.success(), "{args:?}");
         assert!(common::stdout(&out).contains("Usage: bifeed"), "{args:?}");
+    }
+}
+
+#[test]
+fn an_article_without_a_source_link_gets_a_page_its_items_link_to() {
+    let site = Site::new();
+    let linkless = |title: &str| {
+        article("<b>无来源</b>", title, "2024/05-20", "k")
+            .lines()
+            .filter(|l| !l.starts_with("【来源】"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    site.article(
+        "001_aaaaaaaaaaaaaaa1.txt",
+        linkless("No Source & <i>Markup</i>"),
+    );
+    site.config("base_url: https://news.example.org/site/\n");
+    site.build();
+    for (lang, path) in [
+        ("zh", "zh/rss.xml"),
+        ("zh", "zh/atom.xml"),
+        ("en", "en/rss.xml"),
+    ] {
+        let feed = site.feed(path);
+        assert_eq!(
+            feed.parsed.entries[0].links[0].href,
+            format!("https://news.example.org/site/{lang}/articles/aaaaaaaaaaaaaaa1.html"),
+            "{path}"
+        );
+    }
+    let page = fs::read_to_string(site.out().join("en/articles/aaaaaaaaaaaaaaa1.html")).unwrap();
+    // The article's text as text, its translation linked, dated in Beijing time.
+    assert!(
+        page.contains("<h1>No Source &amp; &lt;i&gt;Markup&lt;/i&gt;</h1>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<link rel=\"alternate\" hreflang=\"zh-CN\" \
+             href=\"https://news.example.org/site/zh/articles/aaaaaaaaaaaaaaa1.html\">"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<time datetime=\"2024-05-20T00:00:00+08:00\">May 20, 2024</time> · Wang Ming"
+        ),
+        "{page}"
+    );
+    let zh = fs::read_to_string(site.out().join("zh/articles/aaaaaaaaaaaaaaa1.html")).unwrap();
+    assert!(zh.contains("<h1>&lt;b&gt;无来源&lt;/b&gt;</h1>"), "{zh}");
+    assert!(zh.contains("2024年5月20日</time> · 王明"), "{zh}");
+
+    // With a source link the items link there, and the next build removes the pages.
+    site.article(
+        "001_aaaaaaaaaaaaaaa1.txt",
+        article("有来源", "Now With A Source", "2024/05-20", "k"),
+    );
+    let log = stderr(&site.build());
+    assert!(log.contains("2 removed"), "{log}");
+    assert!(
+        !site
+            .out()
+            .join("zh/articles/aaaaaaaaaaaaaaa1.html")
+            .exists()
+    );
+    assert!(
+        !site
+            .out()
+            .join("en/articles/aaaaaaaaaaaaaaa1.html")
+            .exists()
+    );
+    assert_eq!(
+        site.feed("en/atom.xml").parsed.entries[0].links[0].href,
+        "http://www.chinanews.com/cj/2024/05-20/123456.shtml"
+    );
+}
+
+#[test]
+fn bylines_become_authors_and_the_feed_author_stands_in() {
+    let site = Site::new();
+    site.article(
+        "001_aaaaaaaaaaaaaaa1.txt",
+        article("两位记者", "Two Reporters", "2024/05-20", "k")
+            .replace("(记者 王明)", "（记者 王明、李华）")
+            .replace("(Reporter Wang Ming)", "(Reporters Wang Ming and Li Hua)"),
+    );
+    site.article(
+        "002_aaaaaaaaaaaaaaa2.txt",
+        article("无记者", "No Reporter", "2024/05-19", "k")
+            .replace("(记者 王明)", "")
+            .replace(" (Reporter Wang Ming)", ""),
+    );
+    site.config("author:\n  name: The Desk\n");
+    site.build();
+    for (path, first) in [
+        ("zh/rss.xml", "王明、李华"),
+        ("zh/atom.xml", "王明、李华"),
+        ("en/rss.xml", "Wang Ming, Li Hua"),
+        ("en/atom.xml", "Wang Ming, Li Hua"),
+    ] {
+        let feed = site.feed(path);
+        let authors: Vec<Vec<String>> = feed
+            .parsed
+            .entries
+            .iter()
+            .map(|e| e.authors.iter().filter_map(|p| p.name.clone()).collect())
+            .collect();
+        assert_eq!(
+            authors,
+            [vec![first.to_string()], vec!["The Desk".into()]],
+            "{path}"
+        );
+    }
+    // RSS carries names in dc:creator: its <author> must be an e-mail address.
+    let rss = site.feed("en/rss.xml");
+    assert_eq!(rss.texts("creator"), ["Wang Ming, Li Hua", "The Desk"]);
+    assert!(rss.texts("author").is_empty());
+    let report = stdout(&site.run(&["check"]));
+    assert!(report.contains("  zh author: 王明、李华\n"), "{report}");
+    assert!(
+        report.contains("  en author: Wang Ming, Li Hua\n"),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_news_content_headline_leads_the_english_content() {
+    let site = Site::new();
+    site.article(
+        "001_aaaaaaaaaaaaaaa1.txt",
+        article("标题", "The Title", "2024/05-20", "k").replace(
+            "### News Content: The Title",
+            "### News Content: A <Subheading> & More",
+        ),
+    );
+    site.build();
+    for path in ["en/rss.xml", "en/atom.xml"] {
+        let feed = site.feed(path);
+        let body = feed.parsed.entries[0]
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .unwrap();
+        assert!(
+            body.starts_with("<h3>A &lt;Subheading&gt; &amp; More</h3>\n<p>"),
+            "{path}: {body}"
+        );
     }
 }

@@ -17,22 +17,7 @@ use std::time::{Duration, SystemTime};
 const SAMPLE_FILE_TIME: u64 = 1_764_552_600;
 
 fn files(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type().unwrap().is_dir() {
-            out.extend(
-                files(&entry.path())
-                    .into_iter()
-                    .map(|f| format!("{name}/{f}")),
-            );
-        } else {
-            out.push(name);
-        }
-    }
-    out.sort();
-    out
+    common::tree(dir).into_keys().collect()
 }
 
 #[test]

@@ -18,22 +18,7 @@ use std::time::{Duration, Instant};
 const ARTICLES: usize = 1_000;
 
 fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let Ok(entries) = fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries {
-        let entry = entry.unwrap();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type().unwrap().is_dir() {
-            for (inner, bytes) in files_under(&entry.path()) {
-                out.insert(format!("{name}/{inner}"), bytes);
-            }
-        } else {
-            out.insert(name, fs::read(entry.path()).unwrap());
-        }
-    }
-    out
+    common::tree(dir)
 }
 
 fn build(root: &Path, out: &Path) -> std::process::Child {

@@ -58,6 +58,62 @@ fn create_modify_delete() {
     assert!(log.contains("0 added, 1 changed, 0 removed (002_"), "{log}");
 }
 
+/// The story without its source line: its items link to its own pages.
+fn linkless(n: u32) -> String {
+    story(n)
+        .lines()
+        .filter(|l| !l.starts_with("【来源】"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn pages_of_articles_without_a_link_follow_the_article() {
+    let site = Site::new();
+    site.article(&name(1), linkless(1));
+    site.article(&name(2), story(2));
+    let w = Watching::start(site, &[]);
+    let page = |lang: &str| {
+        w.site
+            .out()
+            .join(format!("{lang}/articles/{:016x}.html", 1))
+    };
+    let shows = |lang: &str, text: &str| {
+        fs::read_to_string(page(lang)).is_ok_and(|html| html.contains(text))
+    };
+    assert!(shows("zh", "<h1>新闻1</h1>") && shows("en", "<h1>Story 1</h1>"));
+    assert!(
+        !page("zh")
+            .with_file_name(format!("{:016x}.html", 2))
+            .exists()
+    );
+    // Edited: the page follows.
+    write(
+        &w.articles().join(name(1)),
+        &linkless(1).replace("Story 1", "Story 1 revised"),
+    );
+    w.wait_for("the page to show the edit", |_| {
+        shows("en", "Story 1 revised")
+    });
+    // Given a source link: the items link there, and the pages go.
+    write(&w.articles().join(name(1)), &story(1));
+    w.wait_for("the pages to go", |_| {
+        !page("zh").exists() && !page("en").exists()
+    });
+    // Without one again, then deleted.
+    write(&w.articles().join(name(1)), &linkless(1));
+    w.wait_for("the pages to come back", |_| {
+        page("zh").exists() && page("en").exists()
+    });
+    w.assert_matches_fresh_build();
+    fs::remove_file(w.articles().join(name(1))).unwrap();
+    w.wait_for("the pages to go", |_| {
+        !page("zh").exists() && !page("en").exists()
+    });
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
 #[test]
 fn renames_and_moves_in_and_out() {
     let w = started_with(&[1, 2]);

@@ -2,6 +2,7 @@
 //! read feeds back with parsers bifeed does not use to write them (feed-rs, roxmltree).
 #![allow(dead_code)]
 
+pub mod serving;
 pub mod watching;
 
 use std::fs;
@@ -114,6 +115,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// Every file under `dir`, by its path inside `dir` (`zh/rss.xml`), with its bytes.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return files;
+    };
+    for entry in entries {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().unwrap().is_dir() {
+            for (inner, bytes) in tree(&entry.path()) {
+                files.insert(format!("{name}/{inner}"), bytes);
+            }
+        } else if let Ok(bytes) = fs::read(entry.path()) {
+            files.insert(name, bytes);
+        }
+    }
+    files
 }
 
 pub fn stdout(out: &Output) -> String {

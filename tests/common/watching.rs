@@ -70,20 +70,16 @@ impl Watching {
         });
     }
 
-    /// The watched feeds become byte-identical to a fresh build of the same folder.
+    /// The watched output (feeds, pages, index, OPML, gzip copies) becomes byte-identical to
+    /// a fresh build of the same folder, file for file.
     pub fn assert_matches_fresh_build(&self) {
         let fresh = self.site.dir.path().join("fresh");
         let out = self.site.run(&["build", "--out", fresh.to_str().unwrap()]);
         assert!(out.status.success(), "{}", super::stderr(&out));
-        let want: Vec<Vec<u8>> = FEEDS
-            .iter()
-            .map(|f| fs::read(fresh.join(f)).unwrap())
-            .collect();
-        self.wait_for("the feeds to equal a fresh build", |w| {
-            FEEDS
-                .iter()
-                .zip(&want)
-                .all(|(f, bytes)| fs::read(w.site.out().join(f)).ok().as_ref() == Some(bytes))
+        let want = super::tree(&fresh);
+        assert!(FEEDS.iter().all(|f| want.contains_key(*f)), "{want:?}");
+        self.wait_for("the output to equal a fresh build", |w| {
+            super::tree(&w.site.out()) == want
         });
         fs::remove_dir_all(fresh).unwrap();
     }

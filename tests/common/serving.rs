@@ -1,0 +1,117 @@
+//! A running `bifeed serve` for the tests: started on an ephemeral port of a temporary site,
+//! asked with a real HTTP client, stopped with SIGTERM.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::Site;
+use super::watching::DEADLINE;
+
+pub struct Server {
+    pub site: Site,
+    child: Child,
+    log: PathBuf,
+    /// The address it serves, `http://127.0.0.1:PORT/`.
+    pub base: String,
+    pub agent: ureq::Agent,
+}
+
+impl Server {
+    pub fn start(site: Site) -> Server {
+        let log = site.dir.path().join("serve.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_bifeed"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .current_dir(site.dir.path())
+            .env("RUST_LOG", "debug")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let base = loop {
+            let text = fs::read_to_string(&log).unwrap_or_default();
+            if let Some(at) = text.find("serving at ") {
+                let rest = &text[at + "serving at ".len()..];
+                break rest.lines().next().unwrap().trim().to_string();
+            }
+            assert!(start.elapsed() < DEADLINE, "server did not start:\n{text}");
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .new_agent();
+        Server {
+            site,
+            child,
+            log,
+            base,
+            agent,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base.trim_end_matches('/'), path)
+    }
+
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Reply::from(request.call().unwrap())
+    }
+
+    pub fn log(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn stop(mut self) {
+        let log = self.log.clone();
+        let status = super::terminate(&mut self.child, || {
+            fs::read_to_string(&log).unwrap_or_default()
+        });
+        assert_eq!(status.code(), Some(0), "{}", self.log());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn from(mut response: ureq::http::Response<ureq::Body>) -> Reply {
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let body = response.body_mut().read_to_vec().unwrap_or_default();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
