@@ -8,6 +8,7 @@ pub mod html;
 mod index;
 mod opml;
 mod page;
+mod plain_text;
 mod rss;
 
 use std::borrow::Cow;
@@ -222,7 +223,7 @@ struct Item<'a> {
     article: &'a Article,
     version: &'a Version,
     keywords: &'a [String],
-    /// The summary as escaped HTML.
+    /// The summary as plain text (Markdown marks removed, at most [`SUMMARY_CHARS`]).
     summary: String,
     /// The whole text as HTML: the subheading, then the paragraphs.
     content: String,
@@ -324,14 +325,10 @@ fn markup(lang: Lang) -> html::Markup {
 /// Longest summary shown, in characters; the full text is in the content.
 const SUMMARY_CHARS: usize = 400;
 
-/// The summary as HTML: plain text, escaped. Readers render RSS descriptions as HTML, so an
-/// article that mentions `<script>` must arrive as `&lt;script&gt;`.
+/// The summary as plain text. Readers render RSS descriptions as HTML, so there an article
+/// that mentions `<script>` must arrive as `&lt;script&gt;`; Atom says `type="text"`.
 fn summary(lang: Lang, version: &Version) -> String {
-    html::escape(&html::plain_text(
-        &version.summary,
-        markup(lang),
-        SUMMARY_CHARS,
-    ))
+    html::plain_text(&version.summary, markup(lang), SUMMARY_CHARS)
 }
 
 fn content(lang: Lang, version: &Version) -> String {
