@@ -226,12 +226,31 @@ fn stage_file(out: &Path, file: &FeedFile) -> Result<StagedFile, BuildError> {
     };
     let staged = output::stage(&path, &file.bytes).map_err(error(&path))?;
     let gz_path = out.join(format!("{}.gz", file.path));
-    let gz = if file.path.ends_with(".xml") && (staged.is_some() || !gz_path.exists()) {
+    let gz = if file.path.ends_with(".xml") && (staged.is_some() || !holds(&gz_path, &file.bytes)) {
         output::stage(&gz_path, &gzip(&file.bytes)).map_err(error(&gz_path))?
     } else {
         None
     };
     Ok(StagedFile { file: staged, gz })
+}
+
+/// Whether the gzip file at `path` holds `bytes`, from its trailer alone: the CRC-32 and
+/// length of what it decompresses to.
+///
+/// A feed and its gzip copy are two renames; a process killed between them leaves a new feed
+/// beside the old copy, and the next build, finding the feed unchanged, must still see that
+/// the copy is not.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut trailer = [0u8; 8];
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        f.seek(SeekFrom::End(-8))?;
+        f.read_exact(&mut trailer)
+    });
+    // ISIZE is the length modulo 2^32, as the gzip format stores it.
+    read.is_ok()
+        && trailer[..4] == crc32fast::hash(bytes).to_le_bytes()
+        && trailer[4..] == (bytes.len() as u32).to_le_bytes()
 }
 
 /// Deterministic gzip: no file name or time in the header.

@@ -656,3 +656,26 @@ fn the_news_content_headline_leads_the_english_content() {
         );
     }
 }
+
+#[test]
+fn a_stale_gzip_copy_is_replaced_though_the_feed_is_unchanged() {
+    // A build killed between renaming a feed and its gzip copy leaves the old copy behind.
+    let site = three_articles();
+    site.build();
+    let gz = site.out().join("zh/rss.xml.gz");
+    let current = fs::read(&gz).unwrap();
+    site.article(
+        "004_aaaaaaaaaaaaaaa4.txt",
+        article("新文章", "New One", "2024/06-02", "k"),
+    );
+    site.build();
+    let newer = fs::read(&gz).unwrap();
+    assert_ne!(newer, current);
+    fs::write(&gz, &current).unwrap();
+    site.build();
+    assert_eq!(
+        fs::read(&gz).unwrap(),
+        newer,
+        "the next build rewrites the stale copy"
+    );
+}
