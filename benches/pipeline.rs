@@ -18,6 +18,7 @@ fn context() -> Context {
     Context {
         id: "0123456789abcdef".into(),
         file_time: bj.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).unwrap(),
+        now: bj.with_ymd_and_hms(2026, 12, 5, 12, 0, 0).unwrap(),
     }
 }
 

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeSet;
+
 use rustc_hash::FxHashSet;
 
 use crate::Lang;
@@ -17,13 +19,22 @@ use crate::source::ListError;
 pub enum BuildError {
     #[error(transparent)]
     List(#[from] ListError),
-    #[error("cannot write {}: {error}", path.display())]
+    #[error("cannot write {}: {error}", crate::source::shown(path))]
     Write {
         path: PathBuf,
         error: std::io::Error,
     },
     #[error("--strict: {0} article file(s) rejected; nothing was written")]
     Strict(usize),
+    #[error(transparent)]
+    Busy(#[from] crate::collection::Busy),
+    #[error(transparent)]
+    Lock(#[from] output::LockError),
+    #[error(
+        "{count} article file(s) could not be read ({first}); nothing was written, the \
+         previous feeds stay"
+    )]
+    Unreadable { count: usize, first: String },
 }
 
 /// What a build did.
@@ -38,6 +49,9 @@ pub struct Summary {
     pub unchanged: Vec<String>,
     /// Pages removed because their article went or got a source link.
     pub removed: Vec<String>,
+    /// Every file the output folder holds for bifeed now (feeds, their gzip copies, the
+    /// index page, OPML, article pages), relative to it: what `serve` publishes.
+    pub outputs: BTreeSet<String>,
     pub elapsed: Duration,
 }
 
@@ -60,10 +74,63 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// What the output folder publishes: the folder (canonical), and the files bifeed wrote
+/// there (relative to it). `serve` serves these and nothing else, from wherever the config
+/// last put them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outputs {
+    pub folder: PathBuf,
+    pub files: BTreeSet<String>,
+}
+
+impl Outputs {
+    pub fn new(folder: &Path, files: BTreeSet<String>) -> Outputs {
+        Outputs {
+            folder: std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf()),
+            files,
+        }
+    }
+
+    /// Before the first build of this run: the files every build writes.
+    pub fn expected(folder: &Path) -> Outputs {
+        let feeds = Lang::ALL.into_iter().flat_map(|lang| {
+            feed::Format::ALL.into_iter().flat_map(move |format| {
+                let path = feed::feed_path(lang, format);
+                [format!("{path}.gz"), path]
+            })
+        });
+        let files = feeds
+            .chain([feed::INDEX_PAGE.to_string(), feed::OPML_FILE.to_string()])
+            .collect();
+        Outputs::new(folder, files)
+    }
+}
+
 /// `bifeed build`: reads the articles folder and writes the four feeds.
 pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
     let started = Instant::now();
-    let (mut collection, changes) = Collection::load(config)?;
+    let _lock = output::Lock::take(&config.output)?;
+    let (mut collection, mut changes) = Collection::load(config)?;
+    // Files the system could not read just now (out of file descriptors, say) are read again
+    // a few times; the build fails rather than publish the feeds without them.
+    let mut delay = Duration::from_millis(100);
+    for _ in 0..5 {
+        if changes.retry.is_empty() {
+            break;
+        }
+        std::thread::sleep(delay);
+        delay *= 2;
+        let retry = std::mem::take(&mut changes.retry);
+        changes.busy.clear();
+        let more = collection.refresh_paths(config, retry.iter().map(PathBuf::as_path))?;
+        changes.merge(more);
+    }
+    if let Some(first) = changes.busy.first() {
+        return Err(BuildError::Unreadable {
+            count: changes.busy.len(),
+            first: first.clone(),
+        });
+    }
     tracing::debug!("listed and read in {} ms", started.elapsed().as_millis());
     for problem in changes.problems.iter().chain(&collection.clashes()) {
         tracing::warn!("{problem}");
@@ -83,7 +150,7 @@ pub fn render_and_publish(
     collection: &mut Collection,
 ) -> Result<Summary, BuildError> {
     let started = Instant::now();
-    let (shown, counts) = collection.feed_articles(config);
+    let (shown, counts) = collection.feed_articles(config)?;
     let chosen = started.elapsed();
     let articles: Vec<&Article> = shown.iter().map(|a| a.as_ref()).collect();
     let mut files = feed::render(&config.site, &articles, config.limit);
@@ -103,6 +170,14 @@ pub fn render_and_publish(
         .collect();
     summary.removed = remove_stale_pages(&config.output, &pages)?;
     collection.pages_published();
+    summary.outputs = files
+        .iter()
+        .flat_map(|f| {
+            let gz = f.path.ends_with(".xml").then(|| format!("{}.gz", f.path));
+            std::iter::once(f.path.clone()).chain(gz)
+        })
+        .chain(pages)
+        .collect();
     tracing::debug!(
         "items chosen in {} µs, rendered in {} µs, written in {} µs",
         chosen.as_micros(),
@@ -135,23 +210,29 @@ pub fn publish(out: &Path, files: &[FeedFile]) -> Result<Summary, BuildError> {
     for dir in dirs {
         output::remove_stale_temp_files(&dir).map_err(write_error(&dir))?;
     }
-    // Each file (and the gzip copy of each feed) is staged on a thread of its own. Most of a
-    // stage is waiting for the disk to confirm a sync; a thread per file lets those waits
-    // overlap, which a pool sized to the cores would not.
-    let staged_files: Vec<StagedFile> = std::thread::scope(|scope| {
-        let stages: Vec<_> = files
-            .iter()
-            .map(|file| scope.spawn(move || stage_file(out, file)))
-            .collect();
-        stages
-            .into_iter()
-            .map(|stage| {
-                stage
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect::<Result<Vec<_>, _>>()
-    })?;
+    // Files (and the gzip copy of each feed) are staged on threads of their own, up to
+    // `STAGING_THREADS` at once. Most of a stage is waiting for the disk to confirm a sync;
+    // threads let those waits overlap, which a pool sized to the cores would not. The bound
+    // keeps a build with a thousand new article pages from taking a thousand file
+    // descriptors at once (and threads).
+    let mut staged_files: Vec<StagedFile> = Vec::with_capacity(files.len());
+    for batch in files.chunks(STAGING_THREADS) {
+        let staged = std::thread::scope(|scope| {
+            let stages: Vec<_> = batch
+                .iter()
+                .map(|file| scope.spawn(move || stage_file(out, file)))
+                .collect();
+            stages
+                .into_iter()
+                .map(|stage| {
+                    stage
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })?;
+        staged_files.extend(staged);
+    }
     let mut summary = Summary::default();
     let mut commits = Vec::with_capacity(files.len() * 2);
     for (file, staged) in files.iter().zip(staged_files) {
@@ -211,6 +292,10 @@ fn remove_stale_pages(out: &Path, pages: &FxHashSet<String>) -> Result<Vec<Strin
     removed.sort();
     Ok(removed)
 }
+
+/// Files staged at once: each holds a temporary file (two for a feed) until all are
+/// committed, so this bounds the file descriptors a build takes beyond what it reads.
+const STAGING_THREADS: usize = 16;
 
 /// A file staged for publishing, and its gzip copy if it is a feed that needs a new one.
 struct StagedFile {

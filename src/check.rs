@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::Lang;
 use crate::collection::{FileOutcome, clash_message};
+use crate::source::shown;
 
 /// Counts for the closing line and the exit code.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,7 +29,7 @@ pub fn report(
     let mut clashes = Vec::new();
     for file in files {
         counts.files += 1;
-        let path = file.path.display();
+        let path = shown(&file.path);
         let parsed = match &file.result {
             Err(rejection) => {
                 counts.rejected += 1;

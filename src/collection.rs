@@ -10,19 +10,20 @@
 //! articles the feeds show, and read again when an article enters the feeds.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::Lang;
 use crate::article::{self, Article, Parsed, Rejection};
 use crate::config::Config;
-use crate::source::{self, Folder, Found, ListError, SourceFile, Stamp};
+use crate::source::{self, Folder, Found, ListError, ReadError, SourceFile, Stamp, shown};
 
 /// One file of the articles folder read in full: what `check` reports and the logs show.
 #[derive(Debug, Clone)]
@@ -37,7 +38,7 @@ pub struct FileOutcome {
 impl FileOutcome {
     /// Every rejection or warning of the file, as `path:line: reason` lines.
     pub fn problems(&self) -> Vec<String> {
-        let path = self.path.display();
+        let path = shown(&self.path);
         match &self.result {
             Err(r) => vec![format!("{path}:{}: rejected: {}", r.line, r.reason)],
             Ok(parsed) => parsed
@@ -91,6 +92,13 @@ pub struct Changes {
     pub paths: Vec<PathBuf>,
     /// The rejections and warnings of the files read, as `path:line: reason` lines.
     pub problems: Vec<String>,
+    /// Files the system could not read just now (paths inside the articles folder): what was
+    /// known of them stands; read them again soon.
+    pub retry: Vec<PathBuf>,
+    /// A line for each of those, kept apart from `problems`: a flood of them is no news.
+    pub busy: Vec<String>,
+    /// A folder could not be read: list the whole folder again soon.
+    pub relist: bool,
 }
 
 impl Changes {
@@ -104,6 +112,9 @@ impl Changes {
         self.removed += other.removed;
         self.paths.extend(other.paths);
         self.problems.extend(other.problems);
+        self.retry.extend(other.retry);
+        self.busy.extend(other.busy);
+        self.relist |= other.relist;
     }
 }
 
@@ -116,7 +127,7 @@ impl std::fmt::Display for Changes {
             self.added, self.changed, self.removed
         )?;
         if !self.paths.is_empty() && self.paths.len() <= 3 {
-            let names: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+            let names: Vec<String> = self.paths.iter().map(|p| shown(p).to_string()).collect();
             write!(f, " ({})", names.join(", "))?;
         }
         Ok(())
@@ -138,6 +149,9 @@ pub struct Counts {
 /// file up costs no path parsing.
 #[derive(Debug, Clone, Default)]
 pub struct Collection {
+    /// How long after its last write a file without the format's ending may still be being
+    /// written (see [`Collection::watching`]); `None` reads every file as it is.
+    settle: Option<Duration>,
     files: BTreeMap<OsString, Entry>,
     index: Index,
     /// The folders the last full listing walked, for the watcher.
@@ -254,7 +268,23 @@ fn rank(key: &OsString, a: &Accepted) -> Rank {
     }
 }
 
+/// Files written this recently, that do not end as an article does (no `【来源】` or `Views:`
+/// footer) or are no article at all (empty, a headline alone), are taken for files still
+/// being written: a writer that saves an article in chunks, or a copy in progress.
+pub const SETTLE: Duration = Duration::from_secs(2);
+
 impl Collection {
+    /// A collection for the watcher: a file that looks unfinished and was written less than
+    /// [`SETTLE`] ago is not read into the feeds yet; what was known of it stands, and it is
+    /// looked at again (it is named in [`Changes::retry`]). Once it has been left alone that
+    /// long it is taken as it is, footer or not.
+    pub fn watching() -> Collection {
+        Collection {
+            settle: Some(SETTLE),
+            ..Collection::default()
+        }
+    }
+
     /// Lists and reads the whole articles folder.
     pub fn load(config: &Config) -> Result<(Collection, Changes), ListError> {
         let mut collection = Collection::default();
@@ -313,23 +343,43 @@ impl Collection {
     }
 
     /// Brings the collection up to date with the whole folder: new and changed files are
-    /// read, files that are gone are dropped, the rest is kept as it was.
+    /// read, files that are gone are dropped, the rest is kept as it was. What cannot be
+    /// looked at just now (a folder or file the system cannot open for a moment) keeps what
+    /// was known of it: an error never publishes fewer articles.
     pub fn refresh(&mut self, config: &Config) -> Result<Changes, ListError> {
-        let listing = open(config)?.list();
+        let folder = open(config)?;
+        let mut listing = folder.list()?;
         let mut changes = Changes::default();
         let mut old = std::mem::take(&mut self.files);
         let mut pending = Vec::new();
-        for found in listing.entries {
+        for found in std::mem::take(&mut listing.entries) {
             let key = found.rel().as_os_str().to_owned();
             match old.remove(&key) {
                 Some(previous) if is_unchanged(&previous, &found) => {
                     self.files.insert(key, previous);
                 }
-                previous => pending.push((key, found, previous.is_some())),
+                previous => pending.push((key, found, previous)),
+            }
+        }
+        for (dir, reason) in &listing.unreadable {
+            changes.problems.push(format!(
+                "{}: cannot read this folder ({reason}); its articles stay as they were",
+                shown(&config.articles.join(dir))
+            ));
+            changes.relist = true;
+        }
+        let missed: Vec<OsString> = old
+            .keys()
+            .filter(|key| listing.missed(Path::new(key)))
+            .cloned()
+            .collect();
+        for key in missed {
+            if let Some(entry) = old.remove(&key) {
+                self.files.insert(key, entry);
             }
         }
         changes.removed = old.len();
-        for (key, entry) in self.read(pending, config, &mut changes) {
+        for (key, entry) in self.read(pending, folder.canonical_root(), config, &mut changes) {
             self.files.insert(key, entry);
         }
         // Every file was looked at: index them all at once.
@@ -354,7 +404,7 @@ impl Collection {
             match folder.look(rel) {
                 Some(found) => match self.files.get(&key) {
                     Some(previous) if is_unchanged(previous, &found) => {}
-                    previous => pending.push((key, found, previous.is_some())),
+                    previous => pending.push((key, found, previous.cloned())),
                 },
                 None => {
                     if self.take(&key).is_some() {
@@ -363,38 +413,62 @@ impl Collection {
                 }
             }
         }
-        for (key, entry) in self.read(pending, config, &mut changes) {
+        for (key, entry) in self.read(pending, folder.canonical_root(), config, &mut changes) {
             self.put(key, entry);
         }
         Ok(changes)
     }
 
     /// Reads the new and changed files, on every core, and returns what the collection keeps
-    /// of each. `pending` holds the key, what the listing found, and whether the file was
-    /// known before.
+    /// of each. `pending` holds the key, what the listing found, and what was known of the
+    /// file before; a file the system cannot read just now keeps that (and is named in
+    /// [`Changes::retry`]), a new one waits for the retry.
     fn read(
         &self,
-        pending: Vec<(OsString, Found, bool)>,
+        pending: Vec<(OsString, Found, Option<Entry>)>,
+        root: &Path,
         config: &Config,
         changes: &mut Changes,
     ) -> Vec<(OsString, Entry)> {
         use rayon::prelude::*;
         // With every article in the feeds, the text is needed right away: keep it.
         let keep_full = config.limit == 0;
-        let loaded: Vec<(Entry, Vec<String>)> = pending
+        let settle = self.settle;
+        let loaded: Vec<Loaded> = pending
             .par_iter()
-            .map(|(_, found, _)| load(found, config, keep_full))
+            .map(|(_, found, _)| load(found, root, config, keep_full, settle))
             .collect();
         let mut entries = Vec::with_capacity(loaded.len());
-        for ((key, found, existed), (entry, problems)) in pending.into_iter().zip(loaded) {
-            if existed {
-                changes.changed += 1;
-            } else {
-                changes.added += 1;
+        for ((key, found, previous), loaded) in pending.into_iter().zip(loaded) {
+            let rel = found.rel().to_path_buf();
+            match loaded {
+                Loaded::Entry(entry, problems) => {
+                    if previous.is_some() {
+                        changes.changed += 1;
+                    } else {
+                        changes.added += 1;
+                    }
+                    changes.problems.extend(problems);
+                    changes.paths.push(rel);
+                    entries.push((key, entry));
+                }
+                Loaded::Unsettled => {
+                    changes.retry.push(rel);
+                    if let Some(previous) = previous {
+                        entries.push((key, previous));
+                    }
+                }
+                Loaded::Busy(reason) => {
+                    changes.busy.push(format!(
+                        "{}: cannot read it just now ({reason}); trying again",
+                        shown(&config.articles.join(&rel))
+                    ));
+                    changes.retry.push(rel);
+                    if let Some(previous) = previous {
+                        entries.push((key, previous));
+                    }
+                }
             }
-            changes.paths.push(found.rel().to_path_buf());
-            changes.problems.extend(problems);
-            entries.push((key, entry));
         }
         entries
     }
@@ -407,7 +481,7 @@ impl Collection {
     /// The articles the feeds show, per language the newest `limit` (0: all), and the counts
     /// for the logs. Reads the articles whose text is not in memory, and lets go of the text of
     /// articles the feeds no longer show.
-    pub fn feed_articles(&mut self, config: &Config) -> (Vec<Arc<Article>>, Counts) {
+    pub fn feed_articles(&mut self, config: &Config) -> Result<(Vec<Arc<Article>>, Counts), Busy> {
         let take = if config.limit == 0 {
             usize::MAX
         } else {
@@ -427,6 +501,7 @@ impl Collection {
                 accepted.full = None;
             }
         }
+        let root = std::fs::canonicalize(&config.articles).unwrap_or(config.articles.clone());
         let mut articles = Vec::with_capacity(window.len());
         for key in &window {
             let Some(entry) = self.files.get_mut(key) else {
@@ -436,14 +511,14 @@ impl Collection {
                 continue;
             };
             if accepted.full.is_none() {
-                accepted.full = reread(entry.path.clone(), entry.stamp, key, config);
+                accepted.full = reread(entry.path.clone(), entry.stamp, key, &root, config)?;
             }
             if let Some(full) = &accepted.full {
                 articles.push(Arc::clone(full));
             }
         }
         self.index.shown = window;
-        (articles, self.counts())
+        Ok((articles, self.counts()))
     }
 
     /// Counts for the logs.
@@ -485,14 +560,35 @@ impl Collection {
         self.index.pages_due.extend(ids);
     }
 
-    /// Accepted files whose id a later file also uses, as `path:1: ...` lines.
+    /// Accepted files whose id another file also uses, as `path:1: ...` lines: the file
+    /// whose path inside the folder sorts last (byte order) wins, so which one is published
+    /// never depends on the order files arrived.
     pub fn clashes(&self) -> Vec<String> {
-        let mut by_id: HashMap<&str, &Path> = HashMap::new();
+        self.clash_lines(self.index.by_id.values())
+    }
+
+    /// The clashes that files at `rels` (paths inside the folder) take part in: what a change
+    /// made, reported each time.
+    pub fn clashes_involving(&self, rels: &[PathBuf]) -> Vec<String> {
+        let ids: std::collections::BTreeSet<&str> = rels
+            .iter()
+            .filter_map(|rel| match &self.files.get(rel.as_os_str())?.state {
+                Ok(accepted) => Some(accepted.id.as_str()),
+                Err(_) => None,
+            })
+            .collect();
+        self.clash_lines(ids.into_iter().filter_map(|id| self.index.by_id.get(id)))
+    }
+
+    fn clash_lines<'a>(&self, groups: impl Iterator<Item = &'a BTreeSet<OsString>>) -> Vec<String> {
         let mut out = Vec::new();
-        for entry in self.files.values() {
-            let Ok(accepted) = &entry.state else { continue };
-            if let Some(earlier) = by_id.insert(accepted.id.as_str(), &entry.path) {
-                out.push(clash_message(earlier, &accepted.id, &entry.path));
+        for keys in groups.filter(|keys| keys.len() > 1) {
+            let Some(winner) = keys.last().and_then(|k| self.files.get(k)) else {
+                continue;
+            };
+            let Ok(won) = &winner.state else { continue };
+            for loser in keys.iter().rev().skip(1).filter_map(|k| self.files.get(k)) {
+                out.push(clash_message(&loser.path, &won.id, &winner.path));
             }
         }
         out
@@ -506,15 +602,46 @@ fn is_unchanged(previous: &Entry, found: &Found) -> bool {
         Found::Unusable(u) => {
             previous.stamp.is_none() && matches!(&previous.state, Err(r) if r.reason == u.reason)
         }
+        // Looked at again by the retry; until then what was known stands.
+        Found::Busy { .. } => false,
     }
+}
+
+/// What reading one listed file gave.
+enum Loaded {
+    /// What the collection keeps of it, and its problems as log lines.
+    Entry(Entry, Vec<String>),
+    /// The system could not read it just now: why.
+    Busy(String),
+    /// It looks half written, and was written a moment ago: look again later.
+    Unsettled,
 }
 
 /// Reads one file and reduces it to what the collection keeps, plus its problems as log
 /// lines. Dropping the text here, on the worker, keeps memory small while a big folder loads.
-fn load(found: &Found, config: &Config, keep_full: bool) -> (Entry, Vec<String>) {
+fn load(
+    found: &Found,
+    root: &Path,
+    config: &Config,
+    keep_full: bool,
+    settle: Option<Duration>,
+) -> Loaded {
     match found {
         Found::File(file) => {
-            let outcome = read_article(file, config);
+            let outcome = match read_article(file, root, config) {
+                Ok(outcome) => outcome,
+                Err(e) => return Loaded::Busy(source::io_reason(&e)),
+            };
+            let unfinished =
+                outcome.result.as_ref().is_ok_and(|p| !p.has_footer) || outcome.result.is_err();
+            let recent = settle.is_some_and(|settle| {
+                SystemTime::now()
+                    .duration_since(file.stamp.modified)
+                    .is_ok_and(|age| age < settle)
+            });
+            if unfinished && recent {
+                return Loaded::Unsettled;
+            }
             let problems = outcome.problems();
             let state = outcome.result.map(|parsed| {
                 let article = parsed.article;
@@ -533,10 +660,10 @@ fn load(found: &Found, config: &Config, keep_full: bool) -> (Entry, Vec<String>)
                 path: file.path.clone(),
                 state,
             };
-            (entry, problems)
+            Loaded::Entry(entry, problems)
         }
         Found::Unusable(u) => {
-            let problems = vec![format!("{}:1: rejected: {}", u.path.display(), u.reason)];
+            let problems = vec![format!("{}:1: rejected: {}", shown(&u.path), u.reason)];
             let entry = Entry {
                 stamp: None,
                 path: u.path.clone(),
@@ -545,51 +672,92 @@ fn load(found: &Found, config: &Config, keep_full: bool) -> (Entry, Vec<String>)
                     reason: u.reason.clone(),
                 }),
             };
-            (entry, problems)
+            Loaded::Entry(entry, problems)
         }
+        Found::Busy { reason, .. } => Loaded::Busy(reason.clone()),
     }
 }
 
-/// Reads an article again because the feeds now show it. Should the file have changed since
-/// it was listed, its file event brings the collection up to date right after.
+/// Reads an article again because the feeds now show it. `Ok(None)` when the file changed
+/// since it was listed (its file event brings the collection up to date right after);
+/// an error when the system cannot read it just now.
 fn reread(
     path: PathBuf,
     stamp: Option<Stamp>,
     key: &OsString,
+    root: &Path,
     config: &Config,
-) -> Option<Arc<Article>> {
+) -> Result<Option<Arc<Article>>, Busy> {
     let rel = PathBuf::from(key);
-    let file = SourceFile {
-        path,
-        rel,
-        stamp: stamp?,
-    };
-    match read_article(&file, config).result {
-        Ok(parsed) => Some(Arc::new(parsed.article)),
+    let Some(stamp) = stamp else { return Ok(None) };
+    let file = SourceFile { path, rel, stamp };
+    let outcome = read_article(&file, root, config).map_err(|error| Busy {
+        path: file.path.clone(),
+        error,
+    })?;
+    match outcome.result {
+        Ok(parsed) => Ok(Some(Arc::new(parsed.article))),
         Err(e) => {
-            tracing::debug!("{}: changed since it was listed ({e})", file.path.display());
-            None
+            tracing::debug!("{}: changed since it was listed ({e})", shown(&file.path));
+            Ok(None)
         }
     }
+}
+
+/// An article the feeds show could not be read just now: the feeds wait rather than leave it
+/// out.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot read {} just now ({}); the feeds wait for it",
+    shown(path),
+    source::io_reason(error)
+)]
+pub struct Busy {
+    pub path: PathBuf,
+    pub error: std::io::Error,
 }
 
 /// Every article file of the folder read in full, one at a time, in the collection's order:
 /// what `check` reports, without holding the whole folder in memory.
 pub fn outcomes(config: &Config) -> Result<impl Iterator<Item = FileOutcome>, ListError> {
-    let mut entries = open(config)?.list().entries;
+    let folder = open(config)?;
+    let listing = folder.list()?;
+    let root = folder.canonical_root().to_path_buf();
+    let mut entries = listing.entries;
     entries.sort_by(|a, b| a.rel().as_os_str().cmp(b.rel().as_os_str()));
     let config = config.clone();
-    Ok(entries.into_iter().map(move |found| match found {
-        Found::File(file) => read_article(&file, &config),
-        Found::Unusable(u) => FileOutcome {
-            path: u.path,
+    let unreadable = listing.unreadable.into_iter().map({
+        let articles = config.articles.clone();
+        move |(dir, reason)| FileOutcome {
+            path: articles.join(dir),
             encoding: None,
             result: Err(Rejection {
                 line: 1,
-                reason: u.reason,
+                reason: format!("cannot read this folder: {reason}"),
             }),
-        },
-    }))
+        }
+    });
+    let files = entries.into_iter().map(move |found| {
+        let rejected = |path: PathBuf, reason: String| FileOutcome {
+            path,
+            encoding: None,
+            result: Err(Rejection { line: 1, reason }),
+        };
+        match found {
+            Found::File(file) => read_article(&file, &root, &config).unwrap_or_else(|e| {
+                rejected(
+                    file.path.clone(),
+                    format!("cannot read it just now: {}", source::io_reason(&e)),
+                )
+            }),
+            Found::Unusable(u) => rejected(u.path, u.reason),
+            Found::Busy { rel, reason } => rejected(
+                config.articles.join(rel),
+                format!("cannot read it just now: {reason}"),
+            ),
+        }
+    });
+    Ok(unreadable.chain(files))
 }
 
 fn open(config: &Config) -> Result<Folder, ListError> {
@@ -599,19 +767,24 @@ fn open(config: &Config) -> Result<Folder, ListError> {
 pub fn clash_message(loser: &Path, id: &str, winner: &Path) -> String {
     format!(
         "{}:1: id {id} is also used by {}, which wins; this file is left out",
-        loser.display(),
-        winner.display()
+        shown(loser),
+        shown(winner)
     )
 }
 
-/// Reads, decodes and parses one article file.
-pub fn read_article(file: &SourceFile, config: &Config) -> FileOutcome {
+/// Reads, decodes and parses one article file; an error when the system cannot read it just
+/// now (see [`source::is_transient`]), which says nothing about the file.
+pub fn read_article(
+    file: &SourceFile,
+    root: &Path,
+    config: &Config,
+) -> Result<FileOutcome, std::io::Error> {
     thread_local! {
         // One read buffer per thread, reused for every file the thread reads.
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     BUFFER.with_borrow_mut(|buffer| {
-        let outcome = read_with(file, config, buffer);
+        let outcome = read_with(file, root, config, buffer);
         // An outsized article should not keep its memory for the rest of the run.
         buffer.truncate(0);
         buffer.shrink_to(1 << 20);
@@ -619,28 +792,34 @@ pub fn read_article(file: &SourceFile, config: &Config) -> FileOutcome {
     })
 }
 
-fn read_with(file: &SourceFile, config: &Config, buffer: &mut Vec<u8>) -> FileOutcome {
+fn read_with(
+    file: &SourceFile,
+    root: &Path,
+    config: &Config,
+    buffer: &mut Vec<u8>,
+) -> Result<FileOutcome, std::io::Error> {
     let mut encoding = None;
-    let result = source::read(&file.path, config.max_article_bytes, buffer).and_then(|text| {
-        encoding = Some(text.encoding);
-        let name = file
-            .rel
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        let ctx = article::Context {
-            id: article::article_id(&name),
-            file_time: file_time(file, config.timezone),
-        };
-        let mut parsed = article::parse(&text.text, &ctx)?;
-        parsed.warnings.splice(0..0, text.warnings);
-        Ok(parsed)
-    });
-    FileOutcome {
+    let result = match source::read(&file.path, root, config.max_article_bytes, buffer) {
+        Err(ReadError::Busy(e)) => return Err(e),
+        Err(ReadError::Rejected(r)) => Err(r),
+        Ok(text) => {
+            encoding = Some(text.encoding);
+            let ctx = article::Context {
+                id: source::article_id(&file.rel),
+                file_time: file_time(file, config.timezone),
+                now: DateTime::<Utc>::from(SystemTime::now()).with_timezone(&config.timezone),
+            };
+            article::parse(&text.text, &ctx).map(|mut parsed| {
+                parsed.warnings.splice(0..0, text.warnings);
+                parsed
+            })
+        }
+    };
+    Ok(FileOutcome {
         path: file.path.clone(),
         encoding,
         result,
-    }
+    })
 }
 
 /// The file's modification time in the articles' zone.

@@ -44,6 +44,9 @@ pub struct ServeSettings {
     pub addr: SocketAddr,
     /// `Cache-Control: max-age` of every response: how long readers may reuse a feed unasked.
     pub cache_max_age: Duration,
+    /// Connections served at once, at most; beyond, the longest-idle connection is closed to
+    /// take a new one. Also kept well under the process's file descriptor limit.
+    pub max_connections: usize,
 }
 
 impl Default for ServeSettings {
@@ -51,6 +54,7 @@ impl Default for ServeSettings {
         ServeSettings {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             cache_max_age: Duration::from_secs(300),
+            max_connections: 512,
         }
     }
 }
@@ -106,6 +110,7 @@ impl Sources {
         {
             config.site.base_url = with_trailing_slash(url);
         }
+        config.check_layout()?;
         Ok(config)
     }
 
@@ -127,11 +132,20 @@ pub enum ConfigError {
     /// `message` names the key and position, as `key: reason at line L column C`.
     #[error("{}: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
+    #[error(
+        "the articles folder {} lies inside the output folder {}, which is published: \
+         put the output folder elsewhere (it may lie inside the articles folder)",
+        articles.display(),
+        output.display()
+    )]
+    ArticlesInsideOutput { articles: PathBuf, output: PathBuf },
 }
 
 pub const DEFAULT_BASE_URL: &str = "http://localhost:8080/";
 pub const DEFAULT_LIMIT: usize = 50;
 pub const DEFAULT_MAX_ARTICLE_BYTES: u64 = 4 * 1024 * 1024;
+/// The largest `max_article_bytes` accepted: an article is read into memory whole.
+const MAX_ARTICLE_BYTES_LIMIT: u64 = 1 << 30;
 const BEIJING: i32 = 8 * 3600;
 
 impl Default for Config {
@@ -196,6 +210,21 @@ impl Config {
         Ok(config)
     }
 
+    /// Refuses an articles folder inside the output folder (`output: .`, say): everything in
+    /// the output folder is there to be published, and the watcher never watches it.
+    fn check_layout(&self) -> Result<(), ConfigError> {
+        let resolve = |p: &Path| {
+            std::fs::canonicalize(p)
+                .or_else(|_| std::path::absolute(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        };
+        let (articles, output) = (resolve(&self.articles), resolve(&self.output));
+        if articles.starts_with(&output) {
+            return Err(ConfigError::ArticlesInsideOutput { articles, output });
+        }
+        Ok(())
+    }
+
     /// Parses config text. Relative folders are taken relative to `base_dir` (the config
     /// file's folder), so the config means the same from wherever bifeed is started.
     pub fn from_yaml(text: &str, base_dir: &Path) -> Result<Config, String> {
@@ -219,11 +248,14 @@ impl Config {
             config.timezone = zone;
         }
         if let Some(max) = raw.max_article_bytes {
-            config.max_article_bytes = max;
+            config.max_article_bytes = max.0;
         }
         if let Some(serve) = raw.serve {
             if let Some(addr) = serve.addr {
                 config.serve.addr = addr;
+            }
+            if let Some(max) = serve.max_connections {
+                config.serve.max_connections = max.0 as usize;
             }
             if let Some(secs) = serve.cache_max_age_secs {
                 config.serve.cache_max_age = Duration::from_secs(secs);
@@ -301,7 +333,7 @@ struct RawConfig {
     output: Option<PathBuf>,
     limit: Option<usize>,
     timezone: Option<Offset>,
-    max_article_bytes: Option<u64>,
+    max_article_bytes: Option<Bounded<1, MAX_ARTICLE_BYTES_LIMIT>>,
     author: Option<RawAuthor>,
     zh: Option<RawChannel>,
     en: Option<RawChannel>,
@@ -314,6 +346,35 @@ struct RawConfig {
 struct RawServe {
     addr: Option<SocketAddr>,
     cache_max_age_secs: Option<u64>,
+    max_connections: Option<Bounded<1, 1_000_000>>,
+}
+
+/// A count between `MIN` and `MAX`: what a careless value (0, 2^64 - 1) would break is
+/// refused with the key's name.
+#[derive(Debug)]
+struct Bounded<const MIN: u64, const MAX: u64>(u64);
+
+impl<'de, const MIN: u64, const MAX: u64> Deserialize<'de> for Bounded<MIN, MAX> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Checked in the visitor, where the YAML parser still knows the key and position.
+        struct InRange<const MIN: u64, const MAX: u64>;
+        impl<const MIN: u64, const MAX: u64> serde::de::Visitor<'_> for InRange<MIN, MAX> {
+            type Value = Bounded<MIN, MAX>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "a whole number between {MIN} and {MAX}")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                if (MIN..=MAX).contains(&n) {
+                    Ok(Bounded(n))
+                } else {
+                    Err(E::custom(format!(
+                        "{n} is out of range: between {MIN} and {MAX}"
+                    )))
+                }
+            }
+        }
+        d.deserialize_u64(InRange::<MIN, MAX>)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -568,6 +629,22 @@ mod tests {
                 "author:\n  email: x@y\n",
                 "author: missing field `name`",
                 "line 2 column 3",
+            ),
+            // Would overflow, or read nothing: every article "empty", the feeds emptied.
+            (
+                "max_article_bytes: 18446744073709551615\n",
+                "max_article_bytes: 18446744073709551615 is out of range: between 1 and",
+                "line 1 column 20",
+            ),
+            (
+                "max_article_bytes: 0\n",
+                "max_article_bytes: 0 is out of range",
+                "line 1 column 20",
+            ),
+            (
+                "serve:\n  max_connections: 0\n",
+                "serve.max_connections: 0 is out of range",
+                "line 2 column 20",
             ),
         ];
         for (yaml, message, position) in cases {

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod collection;
 pub mod config;
 pub mod feed;
+pub mod limits;
 pub mod output;
 pub mod serve;
 pub mod source;

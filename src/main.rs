@@ -53,6 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Watch { paths, poll } => {
+            bifeed::limits::open_files();
             let poll = poll.map(std::time::Duration::from_millis);
             let watcher = bifeed::watch::Watcher::new(paths.sources(), poll)?;
             bifeed::watch::stop_on_signals(watcher.stopper())

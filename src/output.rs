@@ -18,17 +18,37 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Dropping it deletes the temporary file and leaves the old file as it was.
 #[derive(Debug)]
 pub struct Staged {
-    temp: tempfile::NamedTempFile,
+    /// Closed once written: a build that stages a thousand pages holds no thousand files open.
+    temp: tempfile::TempPath,
     target: std::path::PathBuf,
+    /// When the file it replaces was last modified.
+    replaces: Option<std::time::SystemTime>,
 }
 
 impl Staged {
     /// Puts the new bytes in place: one rename, atomic on POSIX file systems.
+    ///
+    /// The new file's modification time is at least a whole second after the old one's:
+    /// HTTP's `Last-Modified` counts whole seconds, and two versions written within one
+    /// second would share it, so a client asking `If-Modified-Since` would be told the newer
+    /// one is not modified.
     pub fn commit(self) -> io::Result<()> {
-        self.temp
-            .persist(&self.target)
-            .map(drop)
-            .map_err(|e| e.error)
+        self.temp.persist(&self.target).map_err(|e| e.error)?;
+        let Some(old) = self.replaces else {
+            return Ok(());
+        };
+        let whole_second = |t: std::time::SystemTime| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        };
+        let file = fs::File::options().write(true).open(&self.target)?;
+        let new = file.metadata()?.modified()?;
+        if whole_second(new) <= whole_second(old) {
+            let next =
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(whole_second(old) + 1);
+            file.set_modified(next)?;
+        }
+        Ok(())
     }
 }
 
@@ -37,7 +57,8 @@ impl Staged {
 /// Staging every file of a build before committing any lets a build that fails halfway (a
 /// full disk, say) leave all the old files in place, not a mix of old and new.
 pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<Option<Staged>> {
-    if let Ok(meta) = fs::metadata(path)
+    let old = fs::metadata(path).ok();
+    if let Some(meta) = &old
         && meta.len() == bytes.len() as u64
         && fs::read(path).is_ok_and(|old| old == bytes)
     {
@@ -63,9 +84,82 @@ pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<Option<Staged>> {
     // (The data and its size; the times and permissions need no sync for that.)
     temp.as_file().sync_data()?;
     Ok(Some(Staged {
-        temp,
+        temp: temp.into_temp_path(),
         target: path.to_path_buf(),
+        replaces: old.and_then(|m| m.modified().ok()),
     }))
+}
+
+/// The lock file in the output folder: only one bifeed writes a folder at a time.
+const LOCK_FILE: &str = ".bifeed.lock";
+
+/// The output folder, held: another bifeed that tries to write it is refused, naming this
+/// process. Released when dropped, or when the process dies however it dies.
+#[derive(Debug)]
+pub struct Lock {
+    _file: fs::File,
+    pub folder: std::path::PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error(
+        "another bifeed ({holder}) is writing {}; stop it first, or give this one another \
+         output folder",
+        crate::source::shown(folder)
+    )]
+    Held {
+        folder: std::path::PathBuf,
+        holder: String,
+    },
+    #[error(
+        "cannot lock the output folder {}: {error}",
+        crate::source::shown(folder)
+    )]
+    Io {
+        folder: std::path::PathBuf,
+        error: io::Error,
+    },
+}
+
+impl Lock {
+    /// Takes the output folder `folder` (created if missing), or says who holds it.
+    pub fn take(folder: &Path) -> Result<Lock, LockError> {
+        let io = |error| LockError::Io {
+            folder: folder.to_path_buf(),
+            error,
+        };
+        fs::create_dir_all(folder).map_err(io)?;
+        let path = folder.join(LOCK_FILE);
+        let mut file = fs::File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path)
+                    .ok()
+                    .map(|text| text.trim().to_string())
+                    .filter(|text| !text.is_empty())
+                    .unwrap_or_else(|| "a process that did not say its pid".into());
+                return Err(LockError::Held {
+                    folder: folder.to_path_buf(),
+                    holder,
+                });
+            }
+            Err(fs::TryLockError::Error(error)) => return Err(io(error)),
+        }
+        file.set_len(0).map_err(io)?;
+        writeln!(file, "pid {}", std::process::id()).map_err(io)?;
+        Ok(Lock {
+            _file: file,
+            folder: folder.to_path_buf(),
+        })
+    }
 }
 
 /// Deletes temporary files left in `dir` by a bifeed process that was killed mid-write.

@@ -5,8 +5,11 @@
 //! file's size and mtime (which change exactly when bifeed rewrites a file, that is when its
 //! bytes change), `If-None-Match`/`If-Modified-Since` answered with 304, `HEAD`, and the
 //! gzip copy written next to every feed sent to clients that accept it. This module adds what
-//! is particular to feeds: their media types, `Cache-Control`, and refusing everything that is
-//! not a published file (hidden and temporary files, symbolic links leaving the folder).
+//! is particular to feeds and to a server on the open network: only the files the last build
+//! wrote are served, from wherever the config now puts them (nothing else in the folder, and
+//! no link out of it); their media types, `Cache-Control` and `Vary`; `If-Range`, odd
+//! `Range`s and `Host`s answered as RFC 9110 and 9112 say; and a cap on connections that a
+//! flood of idle ones cannot use to shut readers out.
 
 use std::io;
 use std::net::SocketAddr;
@@ -17,7 +20,6 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -27,7 +29,7 @@ use tower_http::services::fs::{Backend, File as ServedFile};
 use url::Url;
 
 use crate::config::{ConfigError, Sources};
-use crate::watch::{WatchError, Watcher};
+use crate::watch::{Published as PublishedFiles, WatchError, Watcher};
 
 /// How long a client may take to send a request's headers (slow-loris defence), and how long
 /// a connection may live at most.
@@ -53,16 +55,20 @@ pub enum ServeError {
     Io(#[from] io::Error),
 }
 
+/// File descriptors kept free of connections: the watcher reads articles (one per core),
+/// stages files (see `build`), and watches folders.
+const RESERVED_FILES: u64 = 128;
+/// At most one line in this long about failing to accept connections.
+const ACCEPT_ERROR_LOG_EVERY: Duration = Duration::from_secs(10);
+
 /// Runs the watcher and the HTTP server until SIGINT or SIGTERM.
 pub fn run(
     mut sources: Sources,
     addr: Option<SocketAddr>,
     poll: Option<Duration>,
 ) -> Result<(), ServeError> {
-    let addr = match addr {
-        Some(addr) => addr,
-        None => sources.load()?.serve.addr,
-    };
+    let config = sources.load()?;
+    let addr = addr.unwrap_or(config.serve.addr);
     let listener = std::net::TcpListener::bind(addr).map_err(|error| match error.kind() {
         io::ErrorKind::AddrInUse => ServeError::AddrInUse { addr },
         _ => ServeError::Bind { addr, error },
@@ -80,11 +86,21 @@ pub fn run(
         );
     }
     watcher.build_first();
-    let files = Files::new(
-        &watcher.config().output,
-        watcher.config().serve.cache_max_age,
+    let open_files = crate::limits::open_files();
+    let cap = watcher.config().serve.max_connections.min(
+        open_files
+            .saturating_sub(RESERVED_FILES)
+            .max(open_files / 2)
+            .max(1) as usize,
     );
+    tracing::info!("up to {cap} connections at once (open file limit {open_files})");
+    let files = Files {
+        published: watcher.published(),
+        cache_control: cache_control(watcher.config().serve.cache_max_age),
+    };
     let stopper = watcher.stopper();
+    // SIGINT and SIGTERM stop the server, which then stops the watcher.
+    crate::watch::handle_signals(watcher.stopper(), false)?;
     let watching = std::thread::Builder::new()
         .name("watch".into())
         .spawn(move || watcher.run())?;
@@ -93,7 +109,7 @@ pub fn run(
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let served = runtime.block_on(serve(listener, router(files), local));
+    let served = runtime.block_on(serve(listener, router(files), local, cap));
     stopper.stop();
     match watching.join() {
         Ok(result) => result?,
@@ -101,6 +117,11 @@ pub fn run(
     }
     served?;
     Ok(())
+}
+
+fn cache_control(max_age: Duration) -> HeaderValue {
+    HeaderValue::from_str(&format!("public, max-age={}", max_age.as_secs()))
+        .unwrap_or(HeaderValue::from_static("public, max-age=300"))
 }
 
 /// `http://127.0.0.1:8080/`: what the feeds' links name when no base_url is configured.
@@ -115,7 +136,123 @@ fn served_url(addr: SocketAddr) -> Url {
     })
 }
 
-async fn serve(listener: std::net::TcpListener, app: Router, local: SocketAddr) -> io::Result<()> {
+/// The open connections, so that a flood of idle ones cannot shut out readers.
+///
+/// Beyond `cap` connections, the one idle longest (between requests, or never having sent
+/// one) is closed to take the next; only when every connection is busy does accepting wait.
+/// Idle connections are the cheap part of a flood, and the cap keeps file descriptors for the
+/// watcher, which must still read the articles that arrive meanwhile.
+struct Connections {
+    cap: usize,
+    state: std::sync::Mutex<ConnectionsState>,
+    freed: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct ConnectionsState {
+    next: u64,
+    open: std::collections::HashMap<u64, Connection>,
+}
+
+struct Connection {
+    requests_in_flight: usize,
+    idle_since: Instant,
+    close: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Connections {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ConnectionsState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn add(&self, close: tokio::sync::oneshot::Sender<()>) -> u64 {
+        let mut state = self.lock();
+        let id = state.next;
+        state.next += 1;
+        state.open.insert(
+            id,
+            Connection {
+                requests_in_flight: 0,
+                idle_since: Instant::now(),
+                close: Some(close),
+            },
+        );
+        id
+    }
+
+    fn remove(&self, id: u64) {
+        self.lock().open.remove(&id);
+        self.freed.notify_one();
+    }
+
+    fn request(&self, id: u64, started: bool) {
+        if let Some(c) = self.lock().open.get_mut(&id) {
+            if started {
+                c.requests_in_flight += 1;
+            } else {
+                c.requests_in_flight = c.requests_in_flight.saturating_sub(1);
+                c.idle_since = Instant::now();
+            }
+        }
+    }
+
+    /// Makes room for one more connection; false when every open one is busy.
+    fn make_room(&self) -> bool {
+        let mut state = self.lock();
+        if state.open.len() < self.cap {
+            return true;
+        }
+        let idlest = state
+            .open
+            .iter_mut()
+            .filter(|(_, c)| c.requests_in_flight == 0 && c.close.is_some())
+            .min_by_key(|(_, c)| c.idle_since)
+            .map(|(_, c)| c);
+        match idlest.and_then(|c| c.close.take()) {
+            Some(close) => {
+                let _ = close.send(());
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Counts failures to accept, logging at most one line per `ACCEPT_ERROR_LOG_EVERY`.
+#[derive(Default)]
+struct AcceptErrors {
+    logged: Option<Instant>,
+    unlogged: usize,
+}
+
+impl AcceptErrors {
+    fn note(&mut self, e: &io::Error) {
+        let now = Instant::now();
+        if self
+            .logged
+            .is_some_and(|at| now.duration_since(at) < ACCEPT_ERROR_LOG_EVERY)
+        {
+            self.unlogged += 1;
+            return;
+        }
+        match std::mem::take(&mut self.unlogged) {
+            0 => tracing::warn!("accepting a connection: {e}"),
+            n => {
+                tracing::warn!("accepting a connection: {e} ({n} more such since the last report)")
+            }
+        }
+        self.logged = Some(now);
+    }
+}
+
+async fn serve(
+    listener: std::net::TcpListener,
+    app: Router,
+    local: SocketAddr,
+    cap: usize,
+) -> io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
     tracing::info!("serving at http://{local}/");
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -123,29 +260,63 @@ async fn serve(listener: std::net::TcpListener, app: Router, local: SocketAddr) 
         .header_read_timeout(HEADER_TIMEOUT)
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
+    let connections = Arc::new(Connections {
+        cap,
+        state: Default::default(),
+        freed: tokio::sync::Notify::new(),
+    });
+    let mut accept_errors = AcceptErrors::default();
     let stop = shutdown_signal();
     tokio::pin!(stop);
-    loop {
+    'accepting: loop {
+        while !connections.make_room() {
+            tokio::select! {
+                () = connections.freed.notified() => {}
+                () = &mut stop => break 'accepting,
+            }
+        }
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, peer) = match accepted {
                     Ok(accepted) => accepted,
                     Err(e) => {
                         // Out of file descriptors, say: wait a little rather than spin.
-                        tracing::warn!("accepting a connection: {e}");
+                        accept_errors.note(&e);
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
-                let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                let (close, closed) = tokio::sync::oneshot::channel();
+                let id = connections.add(close);
+                let service = {
+                    let connections = Arc::clone(&connections);
+                    let app = app.clone();
+                    tower::service_fn(move |request: Request<hyper::body::Incoming>| {
+                        let connections = Arc::clone(&connections);
+                        connections.request(id, true);
+                        let response = tower::ServiceExt::oneshot(app.clone(), request);
+                        async move {
+                            let response = response.await;
+                            connections.request(id, false);
+                            response
+                        }
+                    })
+                };
+                let connection = graceful.watch(
+                    http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)),
+                );
+                let connections = Arc::clone(&connections);
                 tokio::spawn(async move {
-                    match tokio::time::timeout(CONNECTION_LIFETIME, connection).await {
-                        Ok(Err(e)) => tracing::debug!("connection from {peer}: {e}"),
-                        Err(_) => tracing::debug!("connection from {peer} closed after {CONNECTION_LIFETIME:?}"),
-                        Ok(Ok(())) => {}
+                    tokio::select! {
+                        outcome = tokio::time::timeout(CONNECTION_LIFETIME, connection) => match outcome {
+                            Ok(Err(e)) => tracing::debug!("connection from {peer}: {e}"),
+                            Err(_) => tracing::debug!("connection from {peer} closed after {CONNECTION_LIFETIME:?}"),
+                            Ok(Ok(())) => {}
+                        },
+                        _ = closed => tracing::debug!("connection from {peer} closed, idle, to make room"),
                     }
+                    connections.remove(id);
                 });
             }
             () = &mut stop => break,
@@ -182,99 +353,192 @@ async fn shutdown_signal() {
     tracing::info!("stopping: finishing requests in flight and the feed being written");
 }
 
-/// The output folder as served.
+/// What is served: the files the watcher last published, wherever the config put them.
 struct Files {
-    root: PathBuf,
+    published: PublishedFiles,
     cache_control: HeaderValue,
 }
 
 impl Files {
-    fn new(root: &Path, max_age: Duration) -> Files {
-        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        let cache_control =
-            HeaderValue::from_str(&format!("public, max-age={}", max_age.as_secs()))
-                .unwrap_or(HeaderValue::from_static("public, max-age=300"));
-        Files {
-            root,
-            cache_control,
+    /// The published file a request path names (`/` is `index.html`), or `None`: every
+    /// segment percent-decoded on its own (so `%2f` cannot join two), and nothing that the
+    /// last build did not write (hidden and temporary files, stray files someone put in the
+    /// output folder, or a folder put in its place).
+    fn lookup(&self, path: &str) -> Option<(PathBuf, String)> {
+        let mut segments = Vec::new();
+        for segment in path.strip_prefix('/')?.split('/') {
+            let decoded = percent_encoding::percent_decode_str(segment)
+                .decode_utf8()
+                .ok()?;
+            if decoded.contains(['/', '\\', '\0']) || decoded == ".." || decoded == "." {
+                return None;
+            }
+            segments.push(decoded);
         }
+        let mut rel = segments.join("/");
+        if rel.is_empty() {
+            rel = crate::feed::INDEX_PAGE.to_string();
+        }
+        let published = self
+            .published
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        published
+            .files
+            .contains(&rel)
+            .then(|| (published.folder.clone(), rel))
     }
 
-    /// Whether `path` (the request's, still percent-encoded) may name something we publish:
-    /// no `..`, no hidden or temporary file or folder. (Links leaving the folder are refused
-    /// when the file is opened, see [`Published`].)
-    fn allows(&self, path: &str) -> bool {
-        let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
-            return false;
-        };
-        !decoded.split('/').any(|segment| {
-            segment == ".."
-                || segment.starts_with('.')
-                || segment.ends_with('~')
-                || segment.ends_with(".tmp")
-                || segment.contains(['\\', '\0'])
-        })
-    }
-
-    fn media_type(path: &str) -> Option<&'static str> {
-        Some(match path {
+    /// The media type of a published file, by its name.
+    fn media_type(rel: &str) -> Option<&'static str> {
+        Some(match rel {
             p if p.ends_with("/rss.xml") => "application/rss+xml; charset=utf-8",
             p if p.ends_with("/atom.xml") => "application/atom+xml; charset=utf-8",
             p if p.ends_with(".opml") => "text/x-opml; charset=utf-8",
             p if p.ends_with(".xml") => "application/xml; charset=utf-8",
-            p if p.ends_with('/') || p.ends_with(".html") => "text/html; charset=utf-8",
+            p if p.ends_with(".html") => "text/html; charset=utf-8",
             _ => return None,
         })
     }
 }
 
 fn router(files: Files) -> Router {
-    let backend = Published {
-        root: Arc::new(files.root.clone()),
-    };
-    let dir = ServeDir::with_backend(&files.root, backend)
-        .precompressed_gzip()
-        .append_index_html_on_directories(true)
-        // Folders other than the root have no page: no redirect to a 404.
-        .redirect_to_trailing_slash(false);
     Router::new()
-        .fallback_service(dir)
-        .layer(axum::middleware::from_fn_with_state(Arc::new(files), guard))
+        .fallback(serve_file)
+        .with_state(Arc::new(files))
 }
 
-/// Refuses what is not published, labels what is, and logs every request at debug level.
-async fn guard(State(files): State<Arc<Files>>, request: Request, next: Next) -> Response {
+/// Serves one request: refuses what is not published, labels what is, and logs every
+/// request at debug level.
+async fn serve_file(State(files): State<Arc<Files>>, request: Request) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    let response = if !matches!(method, Method::GET | Method::HEAD) {
-        (
-            StatusCode::METHOD_NOT_ALLOWED,
-            [(header::ALLOW, "GET, HEAD")],
-        )
-            .into_response()
-    } else if !files.allows(&path) {
-        not_found()
-    } else {
-        let mut response = next.run(request).await;
-        let status = response.status();
-        if status.is_success() || status == StatusCode::NOT_MODIFIED {
-            let headers = response.headers_mut();
-            if let Some(media_type) = Files::media_type(&path) {
-                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-            }
-            headers.insert(header::CACHE_CONTROL, files.cache_control.clone());
-        } else if status == StatusCode::NOT_FOUND {
-            response = not_found();
-        }
-        response
-    };
+    let response = answer(&files, request).await;
     tracing::debug!(
         "{method} {path} {} in {} µs",
         response.status().as_u16(),
         started.elapsed().as_micros()
     );
     response
+}
+
+async fn answer(files: &Files, mut request: Request) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    // RFC 9112: an HTTP/1.1 request carries exactly one Host.
+    let hosts = request.headers().get_all(header::HOST).iter().count();
+    if request.version() == axum::http::Version::HTTP_11 && hosts != 1 {
+        return (StatusCode::BAD_REQUEST, "one Host header, please\n").into_response();
+    }
+    let Some((folder, rel)) = files.lookup(request.uri().path()) else {
+        return not_found();
+    };
+    *request.uri_mut() = match format!("/{rel}").parse() {
+        Ok(uri) => uri,
+        Err(_) => return not_found(),
+    };
+    ranges_as_served(request.headers_mut());
+    let if_range = request.headers_mut().remove(header::IF_RANGE);
+    let retry = if_range.is_some().then(|| {
+        let mut again = Request::new(axum::body::Body::empty());
+        *again.method_mut() = request.method().clone();
+        *again.uri_mut() = request.uri().clone();
+        *again.headers_mut() = request.headers().clone();
+        again.headers_mut().remove(header::RANGE);
+        again
+    });
+    let mut response = serve_dir(&folder, request).await;
+    // RFC 9110 13.1.5: a range of another version is no part of this one: the whole.
+    if let (Some(if_range), Some(retry)) = (if_range, retry)
+        && response.status() == StatusCode::PARTIAL_CONTENT
+        && !validates(&if_range, response.headers())
+    {
+        response = serve_dir(&folder, retry).await;
+    }
+    let status = response.status();
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        let headers = response.headers_mut();
+        if let Some(media_type) = Files::media_type(&rel) {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+        }
+        headers.insert(header::CACHE_CONTROL, files.cache_control.clone());
+        // The gzip copy makes the answer depend on Accept-Encoding, a 304 included.
+        if rel.ends_with(".xml") {
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        response
+    } else if status == StatusCode::RANGE_NOT_SATISFIABLE {
+        response
+    } else {
+        not_found()
+    }
+}
+
+/// Serves `request` from `root` (canonical) with tower-http's `ServeDir`: strong ETags,
+/// `Last-Modified`, 304s, ranges, `HEAD`, and the gzip copy for clients that take it.
+async fn serve_dir(root: &Path, request: Request) -> Response {
+    let backend = Published {
+        root: Arc::new(root.to_path_buf()),
+    };
+    let dir = ServeDir::with_backend(root, backend)
+        .precompressed_gzip()
+        .append_index_html_on_directories(true)
+        .redirect_to_trailing_slash(false);
+    match tower::ServiceExt::oneshot(dir, request).await {
+        Ok(response) => response.into_response(),
+        Err(never) => match never {},
+    }
+}
+
+/// Keeps a `Range` header only when it asks for one well-formed byte range: a list of ranges
+/// or a malformed one is answered with the whole file (RFC 9110 allows ignoring `Range`),
+/// not the 416 that would tell a client its request cannot be met.
+fn ranges_as_served(headers: &mut axum::http::HeaderMap) {
+    let keep = headers.get(header::RANGE).is_none_or(|range| {
+        range
+            .to_str()
+            .ok()
+            .and_then(|r| r.strip_prefix("bytes="))
+            .is_some_and(|spec| {
+                let spec = spec.trim();
+                let Some((first, last)) = spec.split_once('-') else {
+                    return false;
+                };
+                let number = |s: &str| {
+                    !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit())
+                };
+                !spec.contains(',')
+                    && (number(first) || number(last))
+                    && (first.is_empty() || number(first))
+                    && (last.is_empty() || number(last))
+            })
+    });
+    if !keep {
+        headers.remove(header::RANGE);
+    }
+}
+
+/// Whether an `If-Range` value names the version in `headers`: the same strong ETag, or the
+/// same `Last-Modified` date.
+fn validates(if_range: &HeaderValue, headers: &axum::http::HeaderMap) -> bool {
+    let Ok(value) = if_range.to_str() else {
+        return false;
+    };
+    if value.starts_with("W/") {
+        return false;
+    }
+    let current = if value.starts_with('"') {
+        headers.get(header::ETAG)
+    } else {
+        headers.get(header::LAST_MODIFIED)
+    };
+    current.is_some_and(|c| c.as_bytes() == value.as_bytes())
 }
 
 /// `ServeDir`'s file access for a folder of a few small files on a local disk.
@@ -386,21 +650,34 @@ fn not_found() -> Response {
 mod tests {
     use super::*;
 
+    fn files(folder: &Path, names: &[&str]) -> Files {
+        Files {
+            published: Arc::new(std::sync::RwLock::new(crate::build::Outputs {
+                folder: folder.to_path_buf(),
+                files: names.iter().map(|n| n.to_string()).collect(),
+            })),
+            cache_control: cache_control(Duration::from_secs(1)),
+        }
+    }
+
     #[test]
-    fn only_published_paths_are_allowed() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("zh")).unwrap();
-        std::fs::write(dir.path().join("zh/rss.xml"), "x").unwrap();
-        let files = Files::new(dir.path(), Duration::from_secs(1));
-        for ok in [
-            "/",
-            "/zh/rss.xml",
-            "/index.html",
-            "/missing.xml",
-            "/zh/rss.xml.gz",
-            "/a..b",
+    fn only_published_files_are_served() {
+        let files = files(
+            Path::new("/out"),
+            &["index.html", "zh/rss.xml", "zh/rss.xml.gz", "a..b"],
+        );
+        for (path, rel) in [
+            ("/", "index.html"),
+            ("/zh/rss.xml", "zh/rss.xml"),
+            ("/zh/rss%2exml", "zh/rss.xml"),
+            ("/zh/rss.xml.gz", "zh/rss.xml.gz"),
+            ("/a..b", "a..b"),
         ] {
-            assert!(files.allows(ok), "{ok}");
+            assert_eq!(
+                files.lookup(path).map(|(_, r)| r).as_deref(),
+                Some(rel),
+                "{path}"
+            );
         }
         for refused in [
             "/../etc/passwd",
@@ -410,11 +687,59 @@ mod tests {
             "/.hidden",
             "/zh/.bifeed-x.tmp",
             "/zh/rss.xml~",
-            "/x.tmp",
+            "/zh%2frss.xml",
             "/zh%5c..%5c..%5cetc",
             "/%ff",
+            "/missing.xml",
+            "/bifeed.yaml",
+            "/zh/",
+            "zh/rss.xml",
         ] {
-            assert!(!files.allows(refused), "{refused}");
+            assert!(files.lookup(refused).is_none(), "{refused}");
+        }
+        let long = format!("/{}", "a".repeat(300));
+        assert!(files.lookup(&long).is_none());
+    }
+
+    #[test]
+    fn ranges_other_than_one_well_formed_byte_range_are_dropped() {
+        for (range, kept) in [
+            ("bytes=0-99", true),
+            ("bytes=100-", true),
+            ("bytes=-100", true),
+            ("bytes=0-1,5-6", false),
+            ("bytes=abc", false),
+            ("bytes=-", false),
+            ("lines=1-2", false),
+            ("bytes=99999999999999999999-", false),
+        ] {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(header::RANGE, HeaderValue::from_static(range));
+            ranges_as_served(&mut headers);
+            assert_eq!(headers.contains_key(header::RANGE), kept, "{range}");
+        }
+    }
+
+    #[test]
+    fn if_range_needs_the_same_strong_validator() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(header::ETAG, HeaderValue::from_static("\"abc\""));
+        headers.insert(
+            header::LAST_MODIFIED,
+            HeaderValue::from_static("Sat, 05 Dec 2026 10:00:00 GMT"),
+        );
+        for (value, ok) in [
+            ("\"abc\"", true),
+            ("\"old\"", false),
+            ("W/\"abc\"", false),
+            ("Sat, 05 Dec 2026 10:00:00 GMT", true),
+            ("Fri, 04 Dec 2026 10:00:00 GMT", false),
+        ] {
+            assert_eq!(
+                validates(&HeaderValue::from_static(value), &headers),
+                ok,
+                "{value}"
+            );
         }
     }
 
@@ -447,17 +772,20 @@ mod tests {
     #[test]
     fn feeds_get_their_media_types() {
         assert_eq!(
-            Files::media_type("/zh/rss.xml"),
+            Files::media_type("zh/rss.xml"),
             Some("application/rss+xml; charset=utf-8")
         );
         assert_eq!(
-            Files::media_type("/en/atom.xml"),
+            Files::media_type("en/atom.xml"),
             Some("application/atom+xml; charset=utf-8")
         );
         assert_eq!(
-            Files::media_type("/feeds.opml"),
+            Files::media_type("feeds.opml"),
             Some("text/x-opml; charset=utf-8")
         );
-        assert_eq!(Files::media_type("/"), Some("text/html; charset=utf-8"));
+        assert_eq!(
+            Files::media_type("index.html"),
+            Some("text/html; charset=utf-8")
+        );
     }
 }

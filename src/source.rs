@@ -61,11 +61,18 @@ pub struct Unusable {
     pub reason: String,
 }
 
-/// An article entry of the folder: a file to read, or the reason it cannot be read.
+/// An article entry of the folder: a file to read, the reason it cannot be read, or that the
+/// system could not look at it just now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
     File(SourceFile),
     Unusable(Unusable),
+    /// `stat` failed for a passing reason (see [`is_transient`]): whatever was known of the
+    /// file stands until it can be looked at again.
+    Busy {
+        rel: PathBuf,
+        reason: String,
+    },
 }
 
 impl Found {
@@ -73,6 +80,7 @@ impl Found {
         match self {
             Found::File(f) => &f.rel,
             Found::Unusable(u) => &u.rel,
+            Found::Busy { rel, .. } => rel,
         }
     }
 }
@@ -83,13 +91,24 @@ pub struct Listing {
     pub entries: Vec<Found>,
     /// Every folder walked, the articles folder first (the watcher watches each of them).
     pub dirs: Vec<PathBuf>,
+    /// Folders (paths inside the articles folder) that could not be read, and why: what was
+    /// known of the files under them stands, since a folder that cannot be read says nothing
+    /// about whether its articles are gone.
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+impl Listing {
+    /// Whether the file at `rel` lies in a folder this listing could not read.
+    pub fn missed(&self, rel: &Path) -> bool {
+        self.unreadable.iter().any(|(dir, _)| rel.starts_with(dir))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ListError {
-    #[error("cannot read the articles folder {}: {error}", path.display())]
+    #[error("cannot read the articles folder {}: {error}", shown(path))]
     Root { path: PathBuf, error: io::Error },
-    #[error("the articles folder {} is not a folder", path.display())]
+    #[error("the articles folder {} is not a folder", shown(path))]
     NotAFolder { path: PathBuf },
 }
 
@@ -112,9 +131,18 @@ pub struct Folder {
     root: PathBuf,
     canonical_root: PathBuf,
     skip: Vec<PathBuf>,
+    /// The `skip` folders' identities (device, inode): a folder met in the walk is compared
+    /// by these, never by resolving its path, which costs a system call per level of depth
+    /// and made deep trees cubic.
+    skip_ids: Vec<(u64, u64)>,
 }
 
 impl Folder {
+    /// The articles folder with every link resolved: what an opened article must lie in.
+    pub fn canonical_root(&self) -> &Path {
+        &self.canonical_root
+    }
+
     pub fn open(root: &Path, skip: &[PathBuf]) -> Result<Folder, ListError> {
         let meta = fs::metadata(root).map_err(|error| ListError::Root {
             path: root.to_path_buf(),
@@ -136,14 +164,17 @@ impl Folder {
                 .iter()
                 .filter_map(|p| fs::canonicalize(p).ok())
                 .collect(),
+            skip_ids: skip.iter().filter_map(|p| identity(p)).collect(),
         })
     }
 
-    /// Lists every article entry under the folder, recursively, in path order.
+    /// Lists every article entry under the folder, recursively, in path order. Fails only
+    /// when the articles folder itself cannot be read, which never means its articles are
+    /// gone.
     ///
     /// The walk itself only reads folder entries (names and types); `stat`, which costs a
     /// system call per file, runs on every core afterwards.
-    pub fn list(&self) -> Listing {
+    pub fn list(&self) -> Result<Listing, ListError> {
         use rayon::prelude::*;
         let mut listing = Listing::default();
         let mut candidates = Vec::new();
@@ -154,20 +185,26 @@ impl Folder {
             .filter_entry(|e| {
                 e.depth() == 0
                     || !e.file_type().is_dir()
-                    || (!e.file_name().to_string_lossy().starts_with('.')
-                        && !fs::canonicalize(e.path()).is_ok_and(|p| self.skip.contains(&p)))
+                    || (!e.file_name().to_string_lossy().starts_with('.') && !self.is_skipped(e))
             });
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
-                    // An unreadable subfolder: report it under its own path, keep the rest.
-                    if let Some(path) = e.path() {
-                        listing.entries.push(Found::Unusable(Unusable {
-                            path: path.to_path_buf(),
-                            rel: relative(&self.root, path),
-                            reason: format!("cannot read: {}", io_reason(&e.into())),
-                        }));
+                    let depth = e.depth();
+                    let path = e.path().map(Path::to_path_buf);
+                    let error = io::Error::from(e);
+                    if depth == 0 {
+                        return Err(ListError::Root {
+                            path: self.root.clone(),
+                            error,
+                        });
+                    }
+                    // An unreadable subfolder: report it, keep what was known under it.
+                    if let Some(path) = path {
+                        listing
+                            .unreadable
+                            .push((relative(&self.root, &path), io_reason(&error)));
                     }
                     continue;
                 }
@@ -187,7 +224,23 @@ impl Folder {
             })
             .collect();
         listing.entries.extend(found);
-        listing
+        Ok(listing)
+    }
+
+    /// Whether a folder met in the walk is one to leave out. The inode comes with the folder
+    /// entry; only a match costs a `stat`, to compare the device too.
+    fn is_skipped(&self, entry: &walkdir::DirEntry) -> bool {
+        #[cfg(unix)]
+        {
+            use walkdir::DirEntryExt;
+            let ino = entry.ino();
+            self.skip_ids.iter().any(|&(_, i)| i == ino)
+                && identity(entry.path()).is_some_and(|id| self.skip_ids.contains(&id))
+        }
+        #[cfg(not(unix))]
+        {
+            fs::canonicalize(entry.path()).is_ok_and(|p| self.skip.contains(&p))
+        }
     }
 
     /// One path inside the folder, looked at on its own after a file event. `None` when it
@@ -228,6 +281,12 @@ impl Folder {
         };
         let meta = match meta {
             Ok(meta) => meta,
+            Err(e) if is_transient(&e) => {
+                return Some(Found::Busy {
+                    rel,
+                    reason: io_reason(&e),
+                });
+            }
             Err(e) => return unusable(format!("cannot read: {}", io_reason(&e))),
         };
         let meta = if meta.file_type().is_symlink() {
@@ -264,6 +323,81 @@ impl Folder {
     }
 }
 
+/// The id of the article at `rel` (see [`crate::article::article_id`]). A file name that is
+/// not UTF-8 (GBK names from a Windows share, say) keeps every byte, the others written
+/// `%XX`: two such names never fall into one id, as replacing them with `�` would make them.
+pub fn article_id(rel: &Path) -> String {
+    let name = rel.file_name().unwrap_or(rel.as_os_str());
+    crate::article::article_id(&lossless(name.as_encoded_bytes()))
+}
+
+/// UTF-8 as it is; any byte of invalid UTF-8 as `%XX`.
+fn lossless(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A path as logs and reports show it: one line, readable.
+///
+/// Control characters are escaped (a newline in a file name would otherwise forge a log
+/// line), and a name that is not UTF-8 is read as GB18030, the legacy encoding of Chinese
+/// file names, or else has its invalid bytes written `\xXX`.
+pub fn shown(path: &Path) -> Shown<'_> {
+    Shown(path)
+}
+
+pub struct Shown<'a>(&'a Path);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bytes = self.0.as_os_str().as_encoded_bytes();
+        let text: Cow<str> = match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => match GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(decoded) => decoded,
+                None => Cow::Owned(
+                    bytes
+                        .utf8_chunks()
+                        .map(|c| {
+                            let bad: String =
+                                c.invalid().iter().map(|b| format!("\\x{b:02X}")).collect();
+                            format!("{}{bad}", c.valid())
+                        })
+                        .collect(),
+                ),
+            },
+        };
+        for c in text.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A file's device and inode, following links.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
@@ -287,30 +421,118 @@ pub struct Text<'a> {
     pub warnings: Vec<Warning>,
 }
 
+/// Why a file could not be read as an article.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file is no article (too large, not text, not a regular file, outside the folder):
+    /// reported and left out until it changes.
+    Rejected(Rejection),
+    /// The system could not read it just now (out of file descriptors or memory, say): the
+    /// file is read again soon, and nothing is concluded about it meanwhile.
+    Busy(io::Error),
+}
+
+impl From<Rejection> for ReadError {
+    fn from(r: Rejection) -> ReadError {
+        ReadError::Rejected(r)
+    }
+}
+
+/// Whether an I/O error says the system is short of something for a while, not that the file
+/// is unreadable: a flood of connections can take every file descriptor for a second.
+pub fn is_transient(e: &io::Error) -> bool {
+    use rustix::io::Errno;
+    matches!(
+        e.kind(),
+        io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock | io::ErrorKind::OutOfMemory
+    ) || matches!(
+        Errno::from_io_error(e),
+        Some(Errno::MFILE | Errno::NFILE | Errno::NOMEM | Errno::NOBUFS | Errno::AGAIN)
+    )
+}
+
+fn read_error(e: io::Error) -> ReadError {
+    if is_transient(&e) {
+        ReadError::Busy(e)
+    } else {
+        ReadError::Rejected(Rejection {
+            line: 1,
+            reason: format!("cannot read: {}", io_reason(&e)),
+        })
+    }
+}
+
+/// Opens an article file, checking what was opened rather than what was listed: the entry may
+/// have been swapped since (a fifo, a device, a link to `/etc/passwd`).
+///
+/// The open never blocks (`O_NONBLOCK`: opening a fifo would wait for a writer forever), and
+/// what it opened must be a regular file inside `root` (the articles folder, canonical),
+/// judged from the open file itself (`/proc/self/fd` on Linux), so no swap between a check
+/// and the open can lead elsewhere.
+pub fn open_article(path: &Path, root: &Path) -> Result<fs::File, ReadError> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(
+            (rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY).bits() as i32,
+        );
+    }
+    let file = options.open(path).map_err(read_error)?;
+    let meta = file.metadata().map_err(read_error)?;
+    if !meta.is_file() {
+        return Err(ReadError::Rejected(Rejection {
+            line: 1,
+            reason: "not a regular file (a fifo, socket or device)".into(),
+        }));
+    }
+    if !opened_inside(&file, path, root) {
+        return Err(ReadError::Rejected(Rejection {
+            line: 1,
+            reason: "symbolic link to a file outside the articles folder".into(),
+        }));
+    }
+    Ok(file)
+}
+
+/// Whether the open `file` (opened at `path`) lies inside `root`.
+fn opened_inside(file: &fs::File, path: &Path, root: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        if let Ok(target) = fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) {
+            return target.starts_with(root);
+        }
+    }
+    let _ = file;
+    fs::canonicalize(path).is_ok_and(|p| p.starts_with(root))
+}
+
 /// Reads one file into `buffer` (reused from file to file, so reading 10,000 files touches
 /// no new memory) and decodes it. Files over `max_bytes` are rejected without being read.
+/// `root` is the articles folder, canonical: see [`open_article`].
 pub fn read<'b>(
     path: &Path,
+    root: &Path,
     max_bytes: u64,
     buffer: &'b mut Vec<u8>,
-) -> Result<Text<'b>, Rejection> {
-    let file_level = |reason: String| Rejection { line: 1, reason };
-    let file =
-        fs::File::open(path).map_err(|e| file_level(format!("cannot read: {}", io_reason(&e))))?;
+) -> Result<Text<'b>, ReadError> {
+    let file = open_article(path, root)?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     if len > max_bytes {
-        return Err(too_large(len, max_bytes));
+        return Err(too_large(len, max_bytes).into());
     }
     buffer.clear();
     buffer.reserve(len as usize);
     // The file may grow while we read it: never take more than the cap.
-    file.take(max_bytes + 1)
+    file.take(max_bytes.saturating_add(1))
         .read_to_end(buffer)
-        .map_err(|e| file_level(format!("cannot read: {}", io_reason(&e))))?;
+        .map_err(read_error)?;
     if buffer.len() as u64 > max_bytes {
-        return Err(too_large(buffer.len() as u64, max_bytes));
+        return Err(too_large(buffer.len() as u64, max_bytes).into());
     }
-    decode(buffer)
+    Ok(decode(buffer)?)
 }
 
 fn too_large(len: u64, max: u64) -> Rejection {

@@ -22,7 +22,7 @@ use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, Debouncer, NoCache};
 
 use crate::build;
-use crate::collection::Collection;
+use crate::collection::{Changes, Collection};
 use crate::config::{Config, ConfigError, Sources};
 use crate::source;
 
@@ -33,6 +33,15 @@ const DEBOUNCE: Duration = Duration::from_millis(50);
 /// First retry after a failed rebuild (a full disk, say); doubled up to `MAX_RETRY`.
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 const MAX_RETRY: Duration = Duration::from_secs(30);
+/// How often the files last published are checked for: deleted outputs come back.
+const OUTPUTS_CHECK: Duration = Duration::from_secs(5);
+/// First look again at files the system could not read (out of file descriptors, say);
+/// doubled up to `MAX_REREAD`.
+const FIRST_REREAD: Duration = Duration::from_millis(200);
+const MAX_REREAD: Duration = Duration::from_secs(5);
+/// At most one line in this long about files that cannot be read just now: a flood of
+/// connections makes hundreds a second.
+const BUSY_LOG_EVERY: Duration = Duration::from_secs(10);
 /// How long after the last rebuild from file events the whole folder is listed again...
 const RECONCILE: Duration = Duration::from_secs(5);
 /// ...but no later than this after the first one, however busy the folder stays.
@@ -42,6 +51,10 @@ const RECONCILE_AT_LATEST: Duration = Duration::from_secs(60);
 pub enum Message {
     Events(DebounceEventResult),
     Stop,
+    /// SIGHUP: read the config again and list the whole folder, as daemons do.
+    Reload,
+    /// SIGUSR1: say how things stand.
+    Status,
 }
 
 /// Stops a running watcher from another thread (a signal handler, the HTTP server).
@@ -61,12 +74,17 @@ pub enum WatchError {
     Config(#[from] ConfigError),
     #[error("cannot watch for file changes: {0}")]
     Notify(#[from] notify::Error),
+    #[error(transparent)]
+    Lock(#[from] crate::output::LockError),
     #[error("cannot resolve {}: {error}", path.display())]
     Path {
         path: PathBuf,
         error: std::io::Error,
     },
 }
+
+/// What the watcher last published, shared with whoever serves it.
+pub type Published = std::sync::Arc<std::sync::RwLock<build::Outputs>>;
 
 pub struct Watcher {
     sources: Sources,
@@ -86,6 +104,20 @@ pub struct Watcher {
     reconcile_at: Option<Instant>,
     /// The first rebuild from file events since the folder was last listed whole.
     unreconciled_since: Option<Instant>,
+    /// Files to read again (the system could not read them just now), and when...
+    reread: Option<Reread>,
+    /// ...and how long after the next attempt, should it fail too.
+    reread_delay: Duration,
+    /// The first build waited for files it could not read: publish at the next rebuild.
+    publish_pending: bool,
+    published: Published,
+    /// The output folder, held against a second bifeed writing it.
+    lock: crate::output::Lock,
+    /// When to check that the files last published are still there.
+    outputs_check_at: Instant,
+    /// When a line about unreadable files was last logged, and how many were not logged since.
+    busy_logged: Option<Instant>,
+    busy_unlogged: usize,
     built: bool,
 }
 
@@ -121,11 +153,15 @@ impl Watcher {
         let (tx, rx) = channel();
         let poll = poll_override.or(config.watch.poll);
         let fs = FsWatch::new(tx.clone(), poll)?;
+        let published = std::sync::Arc::new(std::sync::RwLock::new(build::Outputs::expected(
+            &config.output,
+        )));
+        let lock = crate::output::Lock::take(&config.output)?;
         Ok(Watcher {
             sources,
             poll_override,
             config,
-            collection: Collection::default(),
+            collection: Collection::watching(),
             paths,
             fs,
             rx,
@@ -134,6 +170,14 @@ impl Watcher {
             retry_delay: None,
             reconcile_at: None,
             unreconciled_since: None,
+            reread: None,
+            reread_delay: FIRST_REREAD,
+            publish_pending: false,
+            published,
+            lock,
+            outputs_check_at: Instant::now() + OUTPUTS_CHECK,
+            busy_logged: None,
+            busy_unlogged: 0,
             built: false,
         })
     }
@@ -144,6 +188,11 @@ impl Watcher {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The output folder and the files the last successful build wrote there, kept current.
+    pub fn published(&self) -> Published {
+        std::sync::Arc::clone(&self.published)
     }
 
     /// The first build, from a full listing. [`Watcher::run`] does it if nobody did before;
@@ -173,6 +222,8 @@ impl Watcher {
                 batch.as_ref().map(|b| b.deadline(&self.config)),
                 self.retry_at,
                 self.reconcile_at,
+                self.reread.as_ref().map(|r| r.at),
+                Some(self.outputs_check_at),
             ]
             .into_iter()
             .flatten()
@@ -206,6 +257,27 @@ impl Watcher {
                         .add(now, Interest::Folder);
                 }
                 Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+                Ok(Message::Reload) => {
+                    tracing::info!("SIGHUP: reading the configuration again");
+                    self.rebuild(Scope::Folder, true, false);
+                }
+                Ok(Message::Status) => {
+                    let counts = self.collection.counts();
+                    tracing::info!(
+                        "status: {} articles (zh {}, en {}), {} rejected; watching {} ({}); \
+                         writing {}",
+                        counts.articles,
+                        counts.zh,
+                        counts.en,
+                        counts.rejected,
+                        self.config.articles.display(),
+                        match self.fs.poll {
+                            Some(interval) => format!("polling every {} ms", interval.as_millis()),
+                            None => "OS file events".to_string(),
+                        },
+                        self.config.output.display()
+                    );
+                }
                 Err(RecvTimeoutError::Timeout) => {
                     let now = Instant::now();
                     if let Some(b) = batch.take_if(|b| b.deadline(&self.config) <= now) {
@@ -217,6 +289,18 @@ impl Watcher {
                         self.rebuild(scope, b.config, false);
                     } else if self.retry_at.is_some_and(|at| at <= now) {
                         self.rebuild(Scope::Folder, false, false);
+                    } else if let Some(r) = self.reread.as_ref().filter(|r| r.at <= now) {
+                        let files = r.files.clone();
+                        self.rebuild(Scope::Files(files), false, false);
+                    } else if self.outputs_check_at <= now {
+                        self.outputs_check_at = now + OUTPUTS_CHECK;
+                        if let Some(missing) = self.missing_output() {
+                            tracing::warn!(
+                                "{missing} is gone from the output folder: writing it again"
+                            );
+                            self.publish_pending = true;
+                            self.rebuild(Scope::Files(BTreeSet::new()), false, false);
+                        }
                     } else if self.reconcile_at.is_some_and(|at| at <= now) {
                         self.reconcile_at = None;
                         self.rebuild(Scope::Reconcile, false, false);
@@ -265,6 +349,7 @@ impl Watcher {
             }
         }
         tracing::debug!("{scope} refreshed in {} µs", started.elapsed().as_micros());
+        self.schedule_rereads(&scope, &mut changes);
         // Listing the whole folder again costs half a second at 100,000 articles: do it once
         // the folder is quiet, not in the middle of a stream of edits.
         let now = Instant::now();
@@ -275,7 +360,20 @@ impl Watcher {
             self.unreconciled_since = None;
             self.reconcile_at = None;
         }
-        if !changes.any() && !config_changed && !first && self.retry_at.is_none() {
+        if (first || self.publish_pending) && self.reread.is_some() {
+            // The feeds on disk may show the articles that cannot be read yet: publishing
+            // without them would drop them. Publish once they are read.
+            tracing::warn!("the first build waits until every article can be read");
+            self.publish_pending = true;
+            return;
+        }
+        let publish_pending = std::mem::take(&mut self.publish_pending);
+        if !changes.any()
+            && !config_changed
+            && !first
+            && !publish_pending
+            && self.retry_at.is_none()
+        {
             tracing::debug!("{scope}: nothing changed");
             return;
         }
@@ -285,15 +383,24 @@ impl Watcher {
         for problem in &changes.problems {
             tracing::warn!("{problem}");
         }
-        if first {
-            for clash in self.collection.clashes() {
-                tracing::warn!("{clash}");
-            }
+        let clashes = if first {
+            self.collection.clashes()
+        } else {
+            self.collection.clashes_involving(&changes.paths)
+        };
+        for clash in clashes {
+            tracing::warn!("{clash}");
         }
         match build::render_and_publish(&self.config, &mut self.collection) {
-            Ok(summary) => {
+            Ok(mut summary) => {
                 self.retry_at = None;
                 self.retry_delay = None;
+                let outputs =
+                    build::Outputs::new(&self.config.output, std::mem::take(&mut summary.outputs));
+                match self.published.write() {
+                    Ok(mut published) => *published = outputs,
+                    Err(poisoned) => *poisoned.into_inner() = outputs,
+                }
                 let mut written = if summary.written.is_empty() {
                     "no feed changed".to_string()
                 } else {
@@ -328,11 +435,80 @@ impl Watcher {
         }
     }
 
+    /// A file the last build published that is no longer in the output folder (someone
+    /// deleted or moved it), if any.
+    fn missing_output(&self) -> Option<String> {
+        let published = self
+            .published
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        published
+            .files
+            .iter()
+            .find(|file| {
+                !std::fs::symlink_metadata(published.folder.join(file)).is_ok_and(|m| m.is_file())
+            })
+            .cloned()
+    }
+
+    /// Files the system could not read just now are read again soon, with a growing delay;
+    /// a folder it could not read makes the whole folder be listed again. Their log lines are
+    /// rate-limited.
+    fn schedule_rereads(&mut self, scope: &Scope, changes: &mut Changes) {
+        let now = Instant::now();
+        let mut files: BTreeSet<PathBuf> = match (self.reread.take(), scope) {
+            // Files no refresh looked at yet wait for their turn.
+            (Some(r), Scope::Files(looked_at)) => r.files.difference(looked_at).cloned().collect(),
+            _ => BTreeSet::new(),
+        };
+        files.extend(std::mem::take(&mut changes.retry));
+        if files.is_empty() {
+            self.reread_delay = FIRST_REREAD;
+        } else {
+            self.reread = Some(Reread {
+                at: now + self.reread_delay,
+                files,
+            });
+            self.reread_delay = (self.reread_delay * 2).min(MAX_REREAD);
+        }
+        if changes.relist {
+            let soon = now + FIRST_REREAD.max(Duration::from_secs(1));
+            self.reconcile_at = Some(self.reconcile_at.map_or(soon, |at| at.min(soon)));
+        }
+        let busy = std::mem::take(&mut changes.busy);
+        if busy.is_empty() {
+            return;
+        }
+        if self
+            .busy_logged
+            .is_some_and(|at| now.duration_since(at) < BUSY_LOG_EVERY)
+        {
+            self.busy_unlogged += busy.len();
+            return;
+        }
+        let more = busy.len() - 1 + std::mem::take(&mut self.busy_unlogged);
+        if more > 0 {
+            tracing::warn!("{} (and {more} more such since the last report)", busy[0]);
+        } else {
+            tracing::warn!("{}", busy[0]);
+        }
+        self.busy_logged = Some(now);
+    }
+
     /// Loads the config again; returns whether it now names other folders.
     fn reload_config(&mut self) -> bool {
         match self.sources.load() {
             Ok(config) if config == self.config => false,
             Ok(config) => {
+                if config.output != self.config.output {
+                    match crate::output::Lock::take(&config.output) {
+                        Ok(lock) => self.lock = lock,
+                        Err(e) => {
+                            tracing::error!("{e}; keeping the previous configuration");
+                            return false;
+                        }
+                    }
+                }
                 tracing::info!(
                     "configuration reloaded from {}",
                     self.paths.config_file.display()
@@ -345,7 +521,7 @@ impl Watcher {
                 self.collection.redo_pages();
                 if moved {
                     // Another folder: start from nothing, as a fresh build would.
-                    self.collection = Collection::default();
+                    self.collection = Collection::watching();
                     match WatchedPaths::new(&self.config, &self.sources) {
                         Ok(paths) => self.paths = paths,
                         Err(e) => tracing::error!("{e}"),
@@ -455,6 +631,12 @@ fn relevance(
         }
     }
     interests
+}
+
+/// Files to read again because the system could not read them just now.
+struct Reread {
+    at: Instant,
+    files: BTreeSet<PathBuf>,
 }
 
 /// What an event asks the watcher to look at.
@@ -611,14 +793,35 @@ impl FsWatch {
 
 /// Stops `stopper`'s watcher on SIGINT or SIGTERM.
 pub fn stop_on_signals(stopper: Stopper) -> std::io::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    handle_signals(stopper, true)
+}
+
+/// Handles the signals a service gets: SIGHUP reloads the configuration, SIGUSR1 and SIGUSR2
+/// log how things stand (by default each would kill the process at once), and with `stop`,
+/// SIGINT and SIGTERM stop the watcher once the write in progress is done.
+pub fn handle_signals(stopper: Stopper, stop: bool) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2};
+    let mut wanted = vec![SIGHUP, SIGUSR1, SIGUSR2];
+    if stop {
+        wanted.extend([SIGINT, SIGTERM]);
+    }
+    let mut signals = signal_hook::iterator::Signals::new(wanted)?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                tracing::info!("signal {signal}: stopping after the write in progress");
-                stopper.stop();
+            for signal in signals.forever() {
+                let message = match signal {
+                    SIGHUP => Message::Reload,
+                    SIGUSR1 | SIGUSR2 => Message::Status,
+                    _ => {
+                        tracing::info!("signal {signal}: stopping after the write in progress");
+                        stopper.stop();
+                        return;
+                    }
+                };
+                if stopper.0.send(message).is_err() {
+                    return;
+                }
             }
         })?;
     Ok(())

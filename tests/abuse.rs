@@ -119,3 +119,61 @@ fn the_folder_replaced_by_a_file_then_by_a_folder_again() {
     w.assert_matches_fresh_build();
     w.stop();
 }
+
+/// A watcher with `limit: 1` over a regular article (2) and an older one (1) that is a link to
+/// a file in a hidden folder; `swap` then replaces that file, and the newer article is deleted,
+/// so the feeds must read the linked one again.
+fn linked_article_swapped(swap: impl FnOnce(&std::path::Path)) -> Watching {
+    use std::os::unix::fs::symlink;
+    let site = Site::new();
+    site.config("limit: 1\n");
+    let hidden = site.articles().join(".store");
+    fs::create_dir(&hidden).unwrap();
+    fs::write(hidden.join("target.txt"), story(1)).unwrap();
+    symlink(".store/target.txt", site.articles().join(name(1))).unwrap();
+    site.article(&name(2), story(2));
+    let w = Watching::start(site, &[]);
+    w.wait_for_titles("en/rss.xml", &["Story 2"]);
+    swap(&w.articles().join(".store/target.txt"));
+    fs::remove_file(w.articles().join(name(2))).unwrap();
+    w
+}
+
+#[test]
+fn a_fifo_behind_a_link_never_blocks_the_watcher() {
+    let w = linked_article_swapped(|target| {
+        fs::remove_file(target).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(target)
+            .status()
+            .unwrap();
+        assert!(made.success());
+    });
+    // The rebuild after the deletion finishes (the fifo is refused, not waited on)...
+    w.wait_for("the rebuild after the deletion", |w| {
+        w.log().contains("0 added, 0 changed, 1 removed")
+    });
+    w.wait_for_titles("en/rss.xml", &[]);
+    // ...and the watcher still answers SIGTERM.
+    w.stop();
+}
+
+#[test]
+fn a_link_swapped_to_a_file_outside_is_never_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    fs::write(&secret, story(9).replace("Story 9", "SECRET")).unwrap();
+    let w = linked_article_swapped(|target| {
+        fs::remove_file(target).unwrap();
+        std::os::unix::fs::symlink(&secret, target).unwrap();
+    });
+    w.wait_for("the rebuild after the deletion", |w| {
+        w.log().contains("0 added, 0 changed, 1 removed")
+    });
+    for feed in common::FEEDS {
+        let xml = fs::read_to_string(w.site.out().join(feed)).unwrap();
+        assert!(!xml.contains("SECRET"), "{feed}: {xml}");
+    }
+    w.assert_matches_fresh_build();
+    w.stop();
+}

@@ -245,3 +245,64 @@ fn symlinks_leaving_the_folder_loops_and_fifos_are_rejected_not_followed() {
             .contains(&"外部文件".to_string())
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_stay_distinct_articles_with_readable_names() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::new();
+    // 新闻 and 旧闻 in GBK: both would read as "��" with the bytes replaced.
+    for (gbk, title) in [
+        (&b"\xd0\xc2\xce\xc5.txt"[..], "新"),
+        (&b"\xbe\xc9\xce\xc5.txt"[..], "旧"),
+    ] {
+        let path = site.articles().join(std::ffi::OsStr::from_bytes(gbk));
+        std::fs::write(path, article(title, title, "2024/05-01", "k")).unwrap();
+    }
+    let out = site.run(&["check"]);
+    let report = stdout(&out);
+    assert!(report.contains("articles/新闻.txt: ok"), "{report}");
+    assert!(report.contains("articles/旧闻.txt: ok"), "{report}");
+    assert!(!report.contains("also used by"), "{report}");
+    site.build();
+    assert_eq!(site.feed("zh/atom.xml").titles().len(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_newline_in_a_file_name_cannot_forge_a_log_line() {
+    let site = Site::new();
+    site.article("bad\n ERROR disk full.txt", "");
+    let out = site.run(&["build"]);
+    let log = stderr(&out);
+    assert!(
+        !log.lines().any(|l| l.starts_with(" ERROR disk full")),
+        "{log}"
+    );
+    assert!(log.contains("bad\\n ERROR disk full.txt"), "{log}");
+}
+
+#[test]
+fn a_tree_1500_folders_deep_is_listed_without_stalling() {
+    // Resolving every folder's path made listing cubic in the depth: 15 s here. A generous
+    // bound, so only that kind of cost can fail it.
+    let site = Site::new();
+    let mut dir = site.articles();
+    for _ in 0..1500 {
+        dir.push("d");
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("001_1111111111111111.txt"),
+        article("深处的新闻", "Deep", "2024/05-01", "k"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    site.build();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(site.feed("zh/atom.xml").titles(), ["深处的新闻"]);
+}

@@ -52,7 +52,7 @@ fn timed_build(root: &Path, out: &Path) -> (Duration, Duration) {
 /// The article that differs between the two states: the newest, so every feed shows it.
 fn headline(root: &Path, state: usize) {
     let title = ["状态甲", "状态乙"][state];
-    let text = common::article(title, &format!("State {state}"), "2030/01-01", "crash");
+    let text = common::article(title, &format!("State {state}"), "2026/01-01", "crash");
     fs::write(root.join("articles/zzz_00000000000crash.txt"), text).unwrap();
 }
 

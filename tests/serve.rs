@@ -91,9 +91,11 @@ fn conditional_gets_answer_304_until_the_feed_changes() {
 
     // A rebuild that changes nothing changes no validator.
     let same = fs::read(server.site.articles().join("001_0000000000000001.txt")).unwrap();
-    server
-        .site
-        .article_at("001_0000000000000001.txt", same, 1_700_000_000);
+    server.site.article_at(
+        "001_0000000000000001.txt",
+        same,
+        common::FIXTURE_MTIME + 86_400,
+    );
     let start = Instant::now();
     while !server.log().contains("no feed changed") {
         assert!(start.elapsed() < DEADLINE, "no rebuild:\n{}", server.log());
@@ -390,5 +392,264 @@ fn requests_are_logged_at_debug_level() {
         assert!(start.elapsed() < DEADLINE, "{}", server.log());
         std::thread::sleep(Duration::from_millis(10));
     }
+    server.stop();
+}
+
+/// Sends `request` as it is (no client fixes it up) and returns the status and the headers.
+fn raw(server: &Server, request: &str) -> (u16, Vec<(String, String)>) {
+    let addr = server
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .write_all(request.replace("{addr}", addr).as_bytes())
+        .unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut response = httparse::Response::new(&mut headers);
+    response.parse(&reply).unwrap();
+    let headers = response
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_ascii_lowercase(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
+    (response.code.unwrap(), headers)
+}
+
+#[test]
+fn a_range_of_another_version_gets_the_whole_new_one() {
+    let server = Server::start(site_with(1));
+    let first = server.get("/zh/rss.xml", &[]);
+    let etag = first.header("etag").unwrap().to_string();
+    let modified = first.header("last-modified").unwrap().to_string();
+    // Same version: the range.
+    let part = server.get(
+        "/zh/rss.xml",
+        &[("range", "bytes=0-9"), ("if-range", &etag)],
+    );
+    assert_eq!(part.status, 206);
+    // A new version: the whole of it (RFC 9110 13.1.5), whether named by ETag or date.
+    server.site.article(
+        "002_0000000000000002.txt",
+        article("新", "New", "2024/05-02", "k"),
+    );
+    let start = Instant::now();
+    while server.get("/zh/rss.xml", &[]).header("etag") == Some(&etag) {
+        assert!(start.elapsed() < DEADLINE, "no rebuild:\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for validator in [&etag, &modified] {
+        let whole = server.get(
+            "/zh/rss.xml",
+            &[("range", "bytes=0-9"), ("if-range", validator)],
+        );
+        assert_eq!(whole.status, 200, "{validator}");
+        Feed::from_bytes(&whole.body);
+    }
+    server.stop();
+}
+
+#[test]
+fn a_feed_rewritten_within_a_second_gets_a_later_last_modified() {
+    let server = Server::start(site_with(1));
+    let first = server.get("/zh/rss.xml", &[]);
+    let modified = first.header("last-modified").unwrap().to_string();
+    let etag = first.header("etag").unwrap().to_string();
+    server.site.article(
+        "002_0000000000000002.txt",
+        article("新", "New", "2024/05-02", "k"),
+    );
+    let start = Instant::now();
+    while server.get("/zh/rss.xml", &[]).header("etag") == Some(&etag) {
+        assert!(start.elapsed() < DEADLINE, "no rebuild:\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let since = server.get("/zh/rss.xml", &[("if-modified-since", &modified)]);
+    assert_eq!(
+        since.status, 200,
+        "a changed feed is modified since {modified}"
+    );
+    server.stop();
+}
+
+#[test]
+fn http_details_of_a_server_on_the_open_network() {
+    let site = site_with(1);
+    let server = Server::start(site);
+    // Stray files in the output folder, even named like ours, are not published.
+    fs::write(server.site.out().join("notes.xml"), "<x/>").unwrap();
+    fs::write(server.site.out().join("zh/extra.html"), "x").unwrap();
+    for target in ["/notes.xml", "/zh/extra.html", "/zh%2frss.xml"] {
+        assert_eq!(raw_status(&server, target), 404, "{target}");
+    }
+    let long = format!("/{}", "a".repeat(256));
+    assert_eq!(raw_status(&server, &long), 404);
+    // The media type follows the decoded name.
+    let (status, headers) = raw(
+        &server,
+        "GET /zh/rss%2exml HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200);
+    assert!(headers.contains(&(
+        "content-type".into(),
+        "application/rss+xml; charset=utf-8".into()
+    )));
+    // Several ranges, or a malformed one: the whole file.
+    for range in ["bytes=0-1,5-6", "bytes=x-y", "bytes=-"] {
+        let reply = server.get("/zh/rss.xml", &[("range", range)]);
+        assert_eq!(reply.status, 200, "{range}");
+    }
+    // A 304 says what it varies on, as the 200 did.
+    let etag = server
+        .get("/zh/rss.xml", &[])
+        .header("etag")
+        .unwrap()
+        .to_string();
+    let not_modified = server.get("/zh/rss.xml", &[("if-none-match", &etag)]);
+    assert_eq!(not_modified.status, 304);
+    assert_eq!(not_modified.header("vary"), Some("accept-encoding"));
+    // HTTP/1.1 takes exactly one Host.
+    for request in [
+        "GET /zh/rss.xml HTTP/1.1\r\nConnection: close\r\n\r\n",
+        "GET /zh/rss.xml HTTP/1.1\r\nHost: {addr}\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    ] {
+        assert_eq!(raw(&server, request).0, 400, "{request:?}");
+    }
+    assert_eq!(
+        raw(&server, "GET /zh/rss.xml HTTP/1.0\r\n\r\n").0,
+        200,
+        "HTTP/1.0 needs no Host"
+    );
+    server.stop();
+}
+
+#[test]
+fn the_output_folder_swapped_for_a_link_serves_nothing_new() {
+    let server = Server::start(site_with(1));
+    let elsewhere = server.site.dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::write(elsewhere.join("passwd"), "root:x:0:0").unwrap();
+    let out = server.site.out();
+    fs::rename(&out, server.site.dir.path().join("old-feeds")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &out).unwrap();
+    assert_eq!(raw_status(&server, "/passwd"), 404);
+    server.stop();
+}
+
+#[test]
+fn serve_follows_the_output_folder_a_reload_names() {
+    let site = site_with(1);
+    site.config("output: feeds\n");
+    let server = Server::start(site);
+    fs::write(
+        server.site.dir.path().join("bifeed.yaml"),
+        "output: moved\n",
+    )
+    .unwrap();
+    let moved = server.site.dir.path().join("moved/zh/rss.xml");
+    let start = Instant::now();
+    while !moved.exists() {
+        assert!(start.elapsed() < DEADLINE, "no rebuild:\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The old folder is no longer what is published.
+    fs::write(server.site.out().join("zh/rss.xml"), "stale").unwrap();
+    let start = Instant::now();
+    loop {
+        let reply = server.get("/zh/rss.xml", &[]);
+        if reply.body != b"stale" {
+            assert_eq!(reply.body, fs::read(&moved).unwrap());
+            break;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "still the old folder:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    server.stop();
+}
+
+#[test]
+fn articles_inside_the_output_folder_are_refused() {
+    let site = site_with(1);
+    site.config("output: .\n");
+    let out = site.run(&["serve", "--addr", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    let log = common::stderr(&out);
+    assert!(log.contains("lies inside the output folder"), "{log}");
+}
+
+#[test]
+fn a_flood_of_idle_connections_shuts_out_neither_readers_nor_articles() {
+    // A low open-file limit, as under systemd's default, that the flood alone would exhaust.
+    let site = site_with(1);
+    let server = Server::start_with(site, "ulimit -n 256 &&");
+    let addr = server
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let flood: Vec<TcpStream> = (0..400)
+        .filter_map(|_| TcpStream::connect(&addr).ok())
+        .collect();
+    assert!(flood.len() > 300, "{} connections", flood.len());
+    // A new article arrives while the flood holds its connections...
+    server.site.article(
+        "002_0000000000000002.txt",
+        article("新", "New", "2024/05-02", "k"),
+    );
+    // ...and a reader is served meanwhile.
+    let start = Instant::now();
+    let reply = server.get("/zh/rss.xml", &[]);
+    assert_eq!(reply.status, 200);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    std::thread::sleep(Duration::from_millis(350));
+    drop(flood);
+    let start = Instant::now();
+    while !Feed::from_bytes(&server.get("/zh/rss.xml", &[]).body)
+        .titles()
+        .contains(&"新".to_string())
+    {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "the article never came:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = server.log();
+    let accept_lines = log.matches("accepting a connection").count();
+    assert!(accept_lines <= 2, "{accept_lines} lines:\n{log}");
+    server.stop();
+}
+
+#[test]
+fn hup_and_usr1_leave_the_server_running() {
+    let server = Server::start(site_with(1));
+    for (signal, line) in [
+        ("HUP", "SIGHUP: reading the configuration again"),
+        ("USR1", "status: 1 articles"),
+    ] {
+        server.signal(signal);
+        let start = Instant::now();
+        while !server.log().contains(line) {
+            assert!(start.elapsed() < DEADLINE, "{signal}:\n{}", server.log());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    assert_eq!(server.get("/zh/rss.xml", &[]).status, 200);
     server.stop();
 }

@@ -390,3 +390,123 @@ fn polling_mode() {
     w.assert_matches_fresh_build();
     w.stop();
 }
+
+#[test]
+fn a_clash_made_while_watching_is_reported_and_the_later_name_wins() {
+    let w = started_with(&[1]);
+    // Another file with the id of story 1, sorting before it: story 1 keeps its place...
+    write(
+        &w.articles().join(format!("000_{:016x}.txt", 1)),
+        &story(1).replace("Story 1", "Story 1 copy"),
+    );
+    w.wait_for("the clash to be reported", |w| {
+        w.log().contains("is also used by")
+            && w.log().contains("001_0000000000000001.txt, which wins")
+    });
+    w.wait_for_titles("en/rss.xml", &["Story 1"]);
+    // ...and one sorting after it takes it, reported again.
+    write(
+        &w.articles().join(format!("002_{:016x}.txt", 1)),
+        &story(1).replace("Story 1", "Story 1 later"),
+    );
+    w.wait_for_titles("en/rss.xml", &["Story 1 later"]);
+    w.wait_for("the second clash to be reported", |w| {
+        w.log().contains("002_0000000000000001.txt, which wins")
+    });
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn an_article_written_in_chunks_is_published_only_whole() {
+    use std::io::Write;
+    let w = started_with(&[1]);
+    let whole = story(2);
+    let cut: Vec<usize> = [whole.len() / 3, 2 * whole.len() / 3]
+        .into_iter()
+        .map(|mut at| {
+            while !whole.is_char_boundary(at) {
+                at += 1;
+            }
+            at
+        })
+        .collect();
+    let chunks = [&whole[..cut[0]], &whole[cut[0]..cut[1]], &whole[cut[1]..]];
+    let path = w.articles().join(name(2));
+    let mut file = fs::File::create(&path).unwrap();
+    let published_whole = |w: &Watching| {
+        // Any version of story 2 in the feeds must be the whole article.
+        let xml = fs::read_to_string(w.site.out().join("zh/rss.xml")).unwrap_or_default();
+        match xml.find("<title>新闻2</title>") {
+            None => false,
+            Some(at) => {
+                let item = &xml[at..xml[at..].find("</item>").map_or(xml.len(), |e| at + e)];
+                assert!(
+                    item.contains("chinanews.com/cj/2024/05-03/123456.shtml")
+                        && item.contains("港口航运企业可以更快装卸"),
+                    "a partial article was published:\n{item}"
+                );
+                true
+            }
+        }
+    };
+    // A slow writer: a third, then 0.7 s, then the next third.
+    for (i, chunk) in chunks.iter().enumerate() {
+        file.write_all(chunk.as_bytes()).unwrap();
+        file.flush().unwrap();
+        if i + 1 < chunks.len() {
+            let paused = Instant::now();
+            while paused.elapsed() < Duration::from_millis(700) {
+                assert!(!published_whole(&w) || i + 1 == chunks.len());
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+    drop(file);
+    w.wait_for("the whole article", |w| published_whole(w));
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn hup_reloads_usr1_reports_and_neither_kills() {
+    let w = started_with(&[1]);
+    w.signal("HUP");
+    w.wait_for("the reload", |w| {
+        w.log().contains("SIGHUP: reading the configuration again")
+    });
+    w.signal("USR1");
+    w.wait_for("the status line", |w| {
+        w.log().contains("status: 1 articles")
+    });
+    w.signal("USR2");
+    w.wait_for("another status line", |w| {
+        w.log().matches("status: 1 articles").count() == 2
+    });
+    // Still watching.
+    write(&w.articles().join(name(2)), &story(2));
+    w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2"]);
+    w.stop();
+}
+
+#[test]
+fn deleted_outputs_come_back() {
+    let w = started_with(&[1, 2]);
+    let out = w.site.out();
+    fs::remove_file(out.join("zh/rss.xml")).unwrap();
+    fs::remove_file(out.join("en/atom.xml.gz")).unwrap();
+    fs::remove_file(out.join("index.html")).unwrap();
+    w.assert_matches_fresh_build();
+    w.stop();
+}
+
+#[test]
+fn a_second_bifeed_on_the_same_output_folder_is_refused() {
+    let w = started_with(&[1]);
+    let out = w.site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let log = common::stderr(&out);
+    assert!(log.contains("another bifeed (pid "), "{log}");
+    assert!(log.contains("is writing"), "{log}");
+    w.stop();
+}

@@ -13,6 +13,7 @@ fuzz_target!(|bytes: &[u8]| {
     let ctx = Context {
         id: "0123456789abcdef".into(),
         file_time,
+        now: file_time,
     };
     if let Ok(parsed) = parse(&text.text, &ctx) {
         // Keywords are extracted lazily; make the fuzzer reach that code too.

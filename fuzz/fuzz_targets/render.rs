@@ -16,6 +16,7 @@ fuzz_target!(|bytes: &[u8]| {
     let ctx = Context {
         id: "0123456789abcdef".into(),
         file_time,
+        now: file_time,
     };
     let Ok(parsed) = parse(&text.text, &ctx) else { return };
     let site = Config::default().site;

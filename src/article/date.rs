@@ -304,6 +304,51 @@ pub fn dateline_date(month: u32, day: u32, file_time: DateTime<FixedOffset>) -> 
     }
 }
 
+/// Which dates an article may plausibly carry: none before 1990, and none more than a day
+/// after its file was written (or, for a file whose own time is implausible, more than a day
+/// after now). A URL that says 2100 would pin an item to the top of every feed for 75 years,
+/// and readers and the W3C validator take such dates for errors.
+#[derive(Debug, Clone, Copy)]
+pub struct Plausible {
+    earliest: NaiveDate,
+    latest: DateTime<FixedOffset>,
+    /// What the latest date is counted from, for messages.
+    from: &'static str,
+}
+
+impl Plausible {
+    pub fn new(file_time: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> Plausible {
+        let earliest = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default();
+        let day = chrono::TimeDelta::days(1);
+        let file_plausible = file_time.date_naive() >= earliest && file_time <= now + day;
+        let (written, from) = if file_plausible {
+            (file_time, "the file was written")
+        } else {
+            (now, "now")
+        };
+        Plausible {
+            earliest,
+            latest: written + day,
+            from,
+        }
+    }
+
+    /// `Err` says why `date` is implausible.
+    pub fn check(&self, date: DateTime<FixedOffset>) -> Result<(), String> {
+        if date.date_naive() < self.earliest {
+            Err("before 1990".into())
+        } else if date > self.latest {
+            Err(format!(
+                "more than a day after {}, {}",
+                self.from,
+                (self.latest - chrono::TimeDelta::days(1)).format("%Y-%m-%d")
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// Midnight of `date` in `zone`: wire copy gives no time of day.
 pub fn midnight(date: NaiveDate, zone: FixedOffset) -> DateTime<FixedOffset> {
     let naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();

@@ -137,6 +137,9 @@ pub struct Rejection {
 pub struct Parsed {
     pub article: Article,
     pub warnings: Vec<Warning>,
+    /// The file ends as the format does, with its footer (`【来源】`, `Views:`). A file still
+    /// being written has none yet; the footer is optional, so this alone decides nothing.
+    pub has_footer: bool,
 }
 
 /// The id of the article stored in `file_name`: the 16-hex-digit part of

@@ -20,6 +20,8 @@ pub struct Context {
     /// The file's modification time, in the articles' time zone: supplies the year for a
     /// dateline, and the date (to the second) when the text has none.
     pub file_time: DateTime<FixedOffset>,
+    /// The clock, for telling dates in the future: see [`date::Plausible`].
+    pub now: DateTime<FixedOffset>,
 }
 
 /// One line of the file, trimmed (ASCII and ideographic spaces), with its 1-based number.
@@ -93,7 +95,7 @@ pub fn parse(text: &str, ctx: &Context) -> Result<Parsed, Rejection> {
     }
 
     let link = source_link(&footer, &mut warnings);
-    let (date, date_source) = article_date(ctx, link.as_ref(), &footer, &zh, &en, &mut warnings);
+    let (date, date_source) = article_date(ctx, link.as_ref(), &footer, &zh, &en, &mut warnings)?;
 
     Ok(Parsed {
         article: Article {
@@ -106,6 +108,7 @@ pub fn parse(text: &str, ctx: &Context) -> Result<Parsed, Rejection> {
             en: en.map(|v| v.version),
         },
         warnings,
+        has_footer: footer.first_line.is_some(),
     })
 }
 
@@ -555,13 +558,27 @@ fn article_date(
     zh: &Option<Found>,
     en: &Option<Found>,
     warnings: &mut Vec<Warning>,
-) -> (DateTime<FixedOffset>, DateSource) {
+) -> Result<(DateTime<FixedOffset>, DateSource), Rejection> {
     let zone = *ctx.file_time.offset();
+    let plausible = date::Plausible::new(ctx.file_time, ctx.now);
+    let url_line = footer.sources.first().map_or(1, |l| l.no);
     if let Some(url) = link {
         match date::from_url_path(url.path()) {
-            Some(UrlDate::Valid(day)) => return (date::midnight(day, zone), DateSource::SourceUrl),
+            Some(UrlDate::Valid(day)) => {
+                let date = date::midnight(day, zone);
+                match plausible.check(date) {
+                    Ok(()) => return Ok((date, DateSource::SourceUrl)),
+                    Err(why) => warnings.push(Warning {
+                        line: url_line,
+                        message: format!(
+                            "the source URL's date {day} is implausible ({why}); using the \
+                             dateline or file time"
+                        ),
+                    }),
+                }
+            }
             Some(UrlDate::Impossible { year, month, day }) => warnings.push(Warning {
-                line: footer.sources.first().map_or(1, |l| l.no),
+                line: url_line,
                 message: format!(
                     "the source URL's date {year:04}-{month:02}-{day:02} does not exist; \
                      using the dateline or file time"
@@ -578,15 +595,35 @@ fn article_date(
         let Some(found) = found else { continue };
         let Some(d) = found.dateline else { continue };
         match date::dateline_date(d.month, d.day, ctx.file_time) {
-            Some(day) => return (date::midnight(day, zone), source),
+            Some(day) => {
+                let date = date::midnight(day, zone);
+                match plausible.check(date) {
+                    Ok(()) => return Ok((date, source)),
+                    Err(why) => warnings.push(Warning {
+                        line: found.dateline_line,
+                        message: format!("the dateline's date {day} is implausible ({why})"),
+                    }),
+                }
+            }
             None => warnings.push(Warning {
                 line: found.dateline_line,
                 message: format!("the dateline's date {}-{} does not exist", d.month, d.day),
             }),
         }
     }
-    // Feed dates are to the second; the fraction lives on in `modified`.
-    (ctx.file_time.trunc_subsecs(0), DateSource::FileTime)
+    // Feed dates are to the second.
+    let file_time = ctx.file_time.trunc_subsecs(0);
+    match plausible.check(file_time) {
+        Ok(()) => Ok((file_time, DateSource::FileTime)),
+        Err(why) => Err(Rejection {
+            line: 1,
+            reason: format!(
+                "no plausible date: none in the text that holds, and the file's time {} is \
+                 implausible ({why})",
+                file_time.format("%Y-%m-%d %H:%M:%S %:z")
+            ),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -599,6 +636,7 @@ mod tests {
         Context {
             id: "0123456789abcdef".into(),
             file_time: bj.with_ymd_and_hms(2024, 6, 1, 12, 0, 0).unwrap(),
+            now: bj.with_ymd_and_hms(2026, 12, 5, 12, 0, 0).unwrap(),
         }
     }
 
@@ -1026,9 +1064,51 @@ mod tests {
         let ctx = Context {
             id: "x".into(),
             file_time: bj.with_ymd_and_hms(2025, 1, 2, 8, 0, 0).unwrap(),
+            now: bj.with_ymd_and_hms(2026, 12, 5, 12, 0, 0).unwrap(),
         };
         let a = parse(&text, &ctx).unwrap().article;
         assert_eq!(a.date.to_rfc3339(), "2024-12-30T00:00:00+08:00");
+    }
+
+    #[test]
+    fn implausible_dates_are_reported_and_fall_back() {
+        // After the file was written (2024-06-01): the dateline instead.
+        let p = ok(&FULL.replace("2024/05-20", "2100/12-31"));
+        assert_eq!(p.article.date_source, DateSource::ChineseDateline);
+        assert_eq!(p.article.date.to_rfc3339(), "2024-05-20T00:00:00+08:00");
+        assert!(
+            p.warnings.iter().any(|w| w.line == 10
+                && w.message.contains("2100-12-31 is implausible (more than a day after the file was written, 2024-06-01)")),
+            "{:?}",
+            p.warnings
+        );
+        // Before 1990.
+        let p = ok(&FULL.replace("2024/05-20", "1900/01-01"));
+        assert_eq!(p.article.date_source, DateSource::ChineseDateline);
+        assert!(p.warnings.iter().any(|w| w.message.contains("before 1990")));
+        // A day after the file is still plausible (time zones, a file saved at midnight).
+        let p = ok(&FULL.replace("2024/05-20", "2024/06-02"));
+        assert_eq!(p.article.date_source, DateSource::SourceUrl);
+        // A file time of 1970: the URL's date is judged against the clock instead...
+        let bj = FixedOffset::east_opt(8 * 3600).unwrap();
+        let ctx = Context {
+            id: "x".into(),
+            file_time: bj.with_ymd_and_hms(1970, 1, 1, 8, 0, 0).unwrap(),
+            now: bj.with_ymd_and_hms(2026, 12, 5, 12, 0, 0).unwrap(),
+        };
+        let a = parse(FULL, &ctx).unwrap().article;
+        assert_eq!(a.date.to_rfc3339(), "2024-05-20T00:00:00+08:00");
+        // ...and with no plausible date anywhere the file is rejected, not dated 1969.
+        let undated = FULL
+            .replace("/cj/2024/05-20/123456.shtml", "/cj/123456.shtml")
+            .replace("5月20日电", "")
+            .replace(", May 20th", "");
+        let rejection = parse(&undated, &ctx).unwrap_err();
+        assert!(
+            rejection.reason.contains("no plausible date")
+                && rejection.reason.contains("1970-01-01"),
+            "{rejection}"
+        );
     }
 
     #[test]

@@ -12,6 +12,9 @@ use std::time::{Duration, SystemTime};
 
 pub const FEEDS: [&str; 4] = ["zh/rss.xml", "zh/atom.xml", "en/rss.xml", "en/atom.xml"];
 
+/// The modification time of test articles: 2025-06-01T12:00:00Z.
+pub const FIXTURE_MTIME: u64 = 1_748_779_200;
+
 /// A temporary site: an articles folder and an output folder.
 pub struct Site {
     pub dir: tempfile::TempDir,
@@ -32,10 +35,12 @@ impl Site {
         self.dir.path().join("feeds")
     }
 
-    /// Writes an article file with a fixed modification time (2024-06-01T12:00:00Z unless
-    /// `mtime` says otherwise), so dates derived from it are reproducible.
+    /// Writes an article file with a fixed modification time (2025-06-01T12:00:00Z unless
+    /// `mtime` says otherwise), so dates derived from it are reproducible. An article's
+    /// file is written after the day it is dated (later dates are implausible), so this is
+    /// later than the dates the tests give.
     pub fn article(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        self.article_at(name, bytes, 1_717_243_200)
+        self.article_at(name, bytes, FIXTURE_MTIME)
     }
 
     pub fn article_at(&self, name: &str, bytes: impl AsRef<[u8]>, unix_mtime: u64) -> PathBuf {
@@ -117,7 +122,8 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every file under `dir`, by its path inside `dir` (`zh/rss.xml`), with its bytes.
+/// Every file under `dir`, by its path inside `dir` (`zh/rss.xml`), with its bytes; not the
+/// lock file a running bifeed keeps there, which names its process.
 pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut files = std::collections::BTreeMap::new();
     let Ok(entries) = fs::read_dir(dir) else {
@@ -126,6 +132,9 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     for entry in entries {
         let entry = entry.unwrap();
         let name = entry.file_name().to_string_lossy().into_owned();
+        if name == ".bifeed.lock" {
+            continue;
+        }
         if entry.file_type().unwrap().is_dir() {
             for (inner, bytes) in tree(&entry.path()) {
                 files.insert(format!("{name}/{inner}"), bytes);

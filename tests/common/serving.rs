@@ -20,9 +20,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(site: Site) -> Server {
+        Server::start_with(site, "")
+    }
+
+    /// Starts `bifeed serve` from a shell, `prefix` (`ulimit -n 256 &&`, say) before it.
+    pub fn start_with(site: Site, prefix: &str) -> Server {
         let log = site.dir.path().join("serve.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_bifeed"))
-            .args(["serve", "--addr", "127.0.0.1:0"])
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{prefix} exec \"$0\" serve --addr 127.0.0.1:0"))
+            .arg(env!("CARGO_BIN_EXE_bifeed"))
             .current_dir(site.dir.path())
             .env("RUST_LOG", "debug")
             .env("NO_COLOR", "1")
@@ -64,6 +71,15 @@ impl Server {
             request = request.header(*name, *value);
         }
         Reply::from(request.call().unwrap())
+    }
+
+    /// Sends the server `signal` (`HUP`, `USR1`, ...).
+    pub fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
     }
 
     pub fn log(&self) -> String {

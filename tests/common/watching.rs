@@ -39,6 +39,15 @@ impl Watching {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Sends the watcher `signal` (`HUP`, `USR1`, ...).
+    pub fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
     /// Polls `done` until it holds, failing with the log after the deadline.
     pub fn wait_for(&self, what: &str, done: impl Fn(&Watching) -> bool) {
         let start = Instant::now();
