@@ -97,6 +97,9 @@ pub struct Changes {
     pub retry: Vec<PathBuf>,
     /// A line for each of those, kept apart from `problems`: a flood of them is no news.
     pub busy: Vec<String>,
+    /// Files that look half written and were written a moment ago (see [`SETTLE`]): what was
+    /// known of them stands; look at them again.
+    pub unsettled: Vec<PathBuf>,
     /// A folder could not be read: list the whole folder again soon.
     pub relist: bool,
 }
@@ -114,6 +117,7 @@ impl Changes {
         self.problems.extend(other.problems);
         self.retry.extend(other.retry);
         self.busy.extend(other.busy);
+        self.unsettled.extend(other.unsettled);
         self.relist |= other.relist;
     }
 }
@@ -276,7 +280,7 @@ pub const SETTLE: Duration = Duration::from_secs(2);
 impl Collection {
     /// A collection for the watcher: a file that looks unfinished and was written less than
     /// [`SETTLE`] ago is not read into the feeds yet; what was known of it stands, and it is
-    /// looked at again (it is named in [`Changes::retry`]). Once it has been left alone that
+    /// looked at again (it is named in [`Changes::unsettled`]). Once it has been left alone that
     /// long it is taken as it is, footer or not.
     pub fn watching() -> Collection {
         Collection {
@@ -453,7 +457,7 @@ impl Collection {
                     entries.push((key, entry));
                 }
                 Loaded::Unsettled => {
-                    changes.retry.push(rel);
+                    changes.unsettled.push(rel);
                     if let Some(previous) = previous {
                         entries.push((key, previous));
                     }

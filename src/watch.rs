@@ -110,6 +110,8 @@ pub struct Watcher {
     reread_delay: Duration,
     /// The first build waited for files it could not read: publish at the next rebuild.
     publish_pending: bool,
+    /// The last refresh met files the system could not read just now.
+    waiting_for_busy: bool,
     published: Published,
     /// The output folder, held against a second bifeed writing it.
     lock: crate::output::Lock,
@@ -173,6 +175,7 @@ impl Watcher {
             reread: None,
             reread_delay: FIRST_REREAD,
             publish_pending: false,
+            waiting_for_busy: false,
             published,
             lock,
             outputs_check_at: Instant::now() + OUTPUTS_CHECK,
@@ -360,7 +363,7 @@ impl Watcher {
             self.unreconciled_since = None;
             self.reconcile_at = None;
         }
-        if (first || self.publish_pending) && self.reread.is_some() {
+        if (first || self.publish_pending) && self.waiting_for_busy {
             // The feeds on disk may show the articles that cannot be read yet: publishing
             // without them would drop them. Publish once they are read.
             tracing::warn!("the first build waits until every article can be read");
@@ -461,7 +464,9 @@ impl Watcher {
             (Some(r), Scope::Files(looked_at)) => r.files.difference(looked_at).cloned().collect(),
             _ => BTreeSet::new(),
         };
+        self.waiting_for_busy = !changes.retry.is_empty();
         files.extend(std::mem::take(&mut changes.retry));
+        files.extend(std::mem::take(&mut changes.unsettled));
         if files.is_empty() {
             self.reread_delay = FIRST_REREAD;
         } else {

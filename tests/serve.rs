@@ -582,10 +582,13 @@ fn serve_follows_the_output_folder_a_reload_names() {
 fn articles_inside_the_output_folder_are_refused() {
     let site = site_with(1);
     site.config("output: .\n");
-    let out = site.run(&["serve", "--addr", "127.0.0.1:0"]);
-    assert!(!out.status.success());
-    let log = common::stderr(&out);
-    assert!(log.contains("lies inside the output folder"), "{log}");
+    for command in [&["build"][..], &["serve", "--addr", "127.0.0.1:0"]] {
+        // Build first: before the refusal, serve ran on, publishing the articles.
+        let out = site.run(command);
+        assert!(!out.status.success(), "{command:?}");
+        let log = common::stderr(&out);
+        assert!(log.contains("lies inside the output folder"), "{log}");
+    }
 }
 
 #[test]
