@@ -155,11 +155,14 @@ fn target_name(slot: usize) -> String {
 }
 
 fn target_text(slot: usize, marker: &str) -> String {
+    // Dated today, so the edited articles are the newest: a later date would be implausible
+    // (after the file was written) and fall back to the dateline.
+    let today = chrono::DateTime::<chrono::Utc>::from(SystemTime::now()).format("%Y/%m-%d");
     format!(
-        "宜春新闻{marker}\n中新网宜春12月3{slot}日电 测试段落,宜春市今天发布消息。\n第二段。\n英语如下:\n\
+        "宜春新闻{marker}\n中新网宜春测试段落,宜春市今天发布消息。\n第二段。\n英语如下:\n\
          ### Title: Yichun News {marker}\n### Keywords: Yichun, test\n\
-         **China News Service, Yichun, December 3{slot}th** – A test paragraph.\nSecond paragraph.\n\
-         【来源】http://www.chinanews.com/gn/2030/12-2{slot}/1.shtml\nViews: 1",
+         A test paragraph.\nSecond paragraph.\n\
+         【来源】http://www.chinanews.com/gn/{today}/{slot}.shtml\nViews: 1",
     )
 }
 
