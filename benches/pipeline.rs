@@ -45,7 +45,9 @@ fn benches(c: &mut Criterion) {
     let parsed = articles(1).remove(0);
     let zh = parsed.zh.clone().unwrap();
     group.bench_function("Chinese keywords", |b| {
-        b.iter(|| bifeed::article::extract_keywords(black_box(&zh.title), &zh.paragraphs))
+        b.iter(|| {
+            bifeed::article::extract_keywords(black_box(&zh.title), &zh.paragraphs, &zh.authors)
+        })
     });
     group.finish();
 

@@ -803,7 +803,7 @@ fn read_with(
     buffer: &mut Vec<u8>,
 ) -> Result<FileOutcome, std::io::Error> {
     let mut encoding = None;
-    let result = match source::read(&file.path, root, config.max_article_bytes, buffer) {
+    let result = match source::read(file, root, config.max_article_bytes, buffer) {
         Err(ReadError::Busy(e)) => return Err(e),
         Err(ReadError::Rejected(r)) => Err(r),
         Ok(text) => {

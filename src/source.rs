@@ -28,25 +28,33 @@ pub struct SourceFile {
 pub struct Stamp {
     pub len: u64,
     pub modified: SystemTime,
+    device: u64,
     inode: u64,
     changed_ns: i128,
 }
 
 impl Stamp {
+    /// The listed file's device and inode.
+    pub fn identity(&self) -> Option<(u64, u64)> {
+        cfg!(unix).then_some((self.device, self.inode))
+    }
+
     fn of(meta: &fs::Metadata) -> Stamp {
         #[cfg(unix)]
-        let (inode, changed_ns) = {
+        let (device, inode, changed_ns) = {
             use std::os::unix::fs::MetadataExt;
             (
+                meta.dev(),
                 meta.ino(),
                 i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
             )
         };
         #[cfg(not(unix))]
-        let (inode, changed_ns) = (0, 0);
+        let (device, inode, changed_ns) = (0, 0, 0);
         Stamp {
             len: meta.len(),
             modified: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            device,
             inode,
             changed_ns,
         }
@@ -468,8 +476,13 @@ fn read_error(e: io::Error) -> ReadError {
 /// The open never blocks (`O_NONBLOCK`: opening a fifo would wait for a writer forever), and
 /// what it opened must be a regular file inside `root` (the articles folder, canonical),
 /// judged from the open file itself (`/proc/self/fd` on Linux), so no swap between a check
-/// and the open can lead elsewhere.
-pub fn open_article(path: &Path, root: &Path) -> Result<fs::File, ReadError> {
+/// and the open can lead elsewhere. The file the listing found inside the folder (`listed`,
+/// its device and inode) needs no such check: it is that file still, wherever the path led.
+pub fn open_article(
+    path: &Path,
+    root: &Path,
+    listed: Option<(u64, u64)>,
+) -> Result<fs::File, ReadError> {
     let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -487,13 +500,27 @@ pub fn open_article(path: &Path, root: &Path) -> Result<fs::File, ReadError> {
             reason: "not a regular file (a fifo, socket or device)".into(),
         }));
     }
-    if !opened_inside(&file, path, root) {
+    if listed != file_identity(&meta) && !opened_inside(&file, path, root) {
         return Err(ReadError::Rejected(Rejection {
             line: 1,
             reason: "symbolic link to a file outside the articles folder".into(),
         }));
     }
     Ok(file)
+}
+
+/// A file's device and inode, from its metadata.
+fn file_identity(meta: &fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }
 
 /// Whether the open `file` (opened at `path`) lies inside `root`.
@@ -513,12 +540,12 @@ fn opened_inside(file: &fs::File, path: &Path, root: &Path) -> bool {
 /// no new memory) and decodes it. Files over `max_bytes` are rejected without being read.
 /// `root` is the articles folder, canonical: see [`open_article`].
 pub fn read<'b>(
-    path: &Path,
+    file: &SourceFile,
     root: &Path,
     max_bytes: u64,
     buffer: &'b mut Vec<u8>,
 ) -> Result<Text<'b>, ReadError> {
-    let file = open_article(path, root)?;
+    let file = open_article(&file.path, root, file.stamp.identity())?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     if len > max_bytes {
         return Err(too_large(len, max_bytes).into());

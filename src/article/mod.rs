@@ -41,7 +41,7 @@ impl Version {
             KeywordSource::Extracted => self
                 .extracted
                 .0
-                .get_or_init(|| extract_keywords(&self.title, &self.paragraphs)),
+                .get_or_init(|| extract_keywords(&self.title, &self.paragraphs, &self.authors)),
             _ => &self.keywords,
         }
     }

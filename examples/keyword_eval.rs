@@ -1,0 +1,158 @@
+//! Keyword evaluation (not a test): how bifeed's extracted Chinese keywords compare with the
+//! tags an editor gave the articles of `bench/keywords/` (see its README).
+//!
+//!     cargo run --release --example keyword_eval [-- --dump] [SET_DIR]
+//!
+//! Prints precision, the share of editor's tags found, and fragments (pieces of a tag rather
+//! than the tag), for the tuning half (odd numbers) and the held-out half (even numbers), and
+//! the cost: the median time to extract one article's keywords, and the time of the very
+//! first extraction (dictionary ready).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use bifeed::article::{Context, extract_keywords, parse};
+use chrono::{FixedOffset, TimeZone};
+
+/// An editor's tag: its acceptable forms.
+type Tag = Vec<String>;
+
+#[derive(Default, Clone, Copy)]
+struct Score {
+    keywords: usize,
+    correct: usize,
+    tags: usize,
+    found: usize,
+    fragments: usize,
+    articles: usize,
+}
+
+impl Score {
+    fn add(&mut self, keywords: &[String], tags: &[Tag]) {
+        self.articles += 1;
+        self.keywords += keywords.len();
+        self.tags += tags.len();
+        let is_form = |k: &str| tags.iter().any(|t| t.iter().any(|f| f == k));
+        for k in keywords {
+            if is_form(k) {
+                self.correct += 1;
+            } else if tags.iter().flatten().any(|f| {
+                (f.len() > k.len() && f.contains(k.as_str()))
+                    || (k.len() > f.len()
+                        && k.contains(f.as_str())
+                        && k.chars().count() <= f.chars().count() + 2)
+            }) {
+                self.fragments += 1;
+            }
+        }
+        self.found += tags
+            .iter()
+            .filter(|t| t.iter().any(|f| keywords.contains(f)))
+            .count();
+    }
+
+    fn row(&self, name: &str) -> String {
+        let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+        format!(
+            "| {name} | {:.1} % | {:.1} % | {} | {:.1} |",
+            pct(self.correct, self.keywords),
+            pct(self.found, self.tags),
+            self.fragments,
+            self.keywords as f64 / self.articles.max(1) as f64
+        )
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dump = args.iter().any(|a| a == "--dump");
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map_or_else(|| Path::new("bench/keywords").to_path_buf(), |d| d.into());
+    let tags = read_tags(&dir.join("tags.tsv"));
+    let bj = FixedOffset::east_opt(8 * 3600).expect("offset");
+    let ctx = |id: &str| Context {
+        id: id.to_string(),
+        file_time: bj
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("time"),
+        now: bj
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("time"),
+    };
+    let (mut tune, mut held_out) = (Score::default(), Score::default());
+    let mut times: Vec<Duration> = Vec::new();
+    let mut first_call = None;
+    for (name, tags) in &tags {
+        let bytes = std::fs::read(dir.join("articles").join(name)).expect("article");
+        let text = bifeed::source::decode(&bytes).expect("decodes");
+        let parsed = parse(&text.text, &ctx(name)).expect("parses");
+        let Some(zh) = parsed.article.zh else {
+            eprintln!("{name}: no Chinese part");
+            continue;
+        };
+        let started = Instant::now();
+        let keywords = extract_keywords(&zh.title, &zh.paragraphs, &zh.authors);
+        first_call.get_or_insert(started.elapsed());
+        // The median of repeated runs, the first (which warms the dictionary) left out.
+        for _ in 0..20 {
+            let started = Instant::now();
+            std::hint::black_box(extract_keywords(&zh.title, &zh.paragraphs, &zh.authors));
+            times.push(started.elapsed());
+        }
+        let number: usize = name[..3].parse().unwrap_or(0);
+        let half = if number % 2 == 1 {
+            &mut tune
+        } else {
+            &mut held_out
+        };
+        half.add(&keywords, tags);
+        if dump {
+            let forms: Vec<String> = tags.iter().map(|t| t.join("|")).collect();
+            println!("{name}\t{}\t[{}]", keywords.join(" "), forms.join(" "));
+        }
+    }
+    times.sort();
+    let median = times.get(times.len() / 2).copied().unwrap_or_default();
+    let mut all = Score::default();
+    for half in [&tune, &held_out] {
+        all.keywords += half.keywords;
+        all.correct += half.correct;
+        all.tags += half.tags;
+        all.found += half.found;
+        all.fragments += half.fragments;
+        all.articles += half.articles;
+    }
+    println!("| set | precision | editor's tags found | fragments | keywords per article |");
+    println!("| --- | --- | --- | --- | --- |");
+    println!("{}", held_out.row("held-out half (even)"));
+    println!("{}", tune.row("tuning half (odd)"));
+    println!("{}", all.row("all"));
+    println!(
+        "extraction per article: median {:.0} µs over {} runs; first extraction (dictionary \
+         ready) {:.1} ms",
+        median.as_secs_f64() * 1e6,
+        times.len(),
+        first_call.unwrap_or_default().as_secs_f64() * 1e3
+    );
+}
+
+fn read_tags(path: &Path) -> BTreeMap<String, Vec<Tag>> {
+    let text = std::fs::read_to_string(path).expect("tags.tsv");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let mut fields = l.split('\t');
+            let name = fields.next().unwrap_or_default().trim().to_string();
+            let tags = fields
+                .filter(|f| !f.trim().is_empty())
+                .map(|f| f.split('|').map(|s| s.trim().to_string()).collect())
+                .collect();
+            (name, tags)
+        })
+        .collect()
+}

@@ -1,0 +1,1182 @@
+//! Keywords: split from a listed line, or extracted from Chinese text.
+//!
+//! Extraction segments the text with ICU's dictionary word segmenter, which starts in
+//! microseconds, and judges the words with jieba's dictionary (part of speech and corpus
+//! frequency), compiled into the binary as a finite-state transducer (see [`lexicon`]):
+//! jieba-rs itself takes 110 ms to load that dictionary, which would dominate every build.
+//! Candidates are words, dictionary words ICU split, compounds of nouns, places with their
+//! suffix and people's names; they are ranked by tf-idf weighted by kind (see [`rank`]).
+//! `examples/keyword_eval.rs` measures the result against an editor's tags.
+//!
+//! The ranking deliberately looks at the article alone, not at the rest of the collection:
+//! an item's categories then never change because some other article arrived, so feed readers
+//! see no spurious updates and the watcher can cache them per file.
+
+use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use icu_segmenter::WordSegmenter;
+use icu_segmenter::options::WordBreakInvariantOptions;
+
+mod lexicon;
+
+use lexicon::Class;
+
+/// Most keywords an extracted list holds.
+const MAX: usize = 5;
+/// Fewest keywords an extracted list holds when the text has that many candidates.
+const MIN: usize = 3;
+/// A word in the headline counts as this many more uses: the headline says what the story is
+/// about.
+const HEADLINE_BONUS: f32 = 3.0;
+/// Weight of a name (person, place, organisation, other proper noun) over a common noun:
+/// editors tag the who and where of a story first.
+const NAME_WEIGHT: f32 = 1.6;
+/// Weight of a noun made of a verb (管理, 建设).
+const VERBAL_NOUN_WEIGHT: f32 = 0.4;
+/// The place the dateline names (中新网宜春…电): where the story happened.
+const DATELINE_PLACE_WEIGHT: f32 = 1.5;
+/// A keyword beyond the third must score at least this share of the first.
+const SECOND_TIER: f32 = 0.45;
+/// A longer candidate absorbs a shorter one inside it (the shorter is then a fragment) when
+/// it scores at least this share of the shorter's score.
+const ABSORB: f32 = 0.5;
+/// The corpus frequency from which a jieba entry is trusted as a word.
+const TRUSTED_FREQ: u64 = 10;
+/// Longest compound of nouns taken as one (跨境电商, 人工智能大模型 is as far as it goes).
+const MAX_PHRASE_CHARS: usize = 6;
+/// Longest candidate, in characters.
+const MAX_CHARS: usize = 8;
+
+/// Splits a listed keyword line (`a, b，c; d`) into distinct, trimmed keywords.
+pub fn split_listed(line: &str, chinese: bool) -> Vec<String> {
+    let separators: &[char] = if chinese {
+        &[',', '，', ';', '；', '、', ' ', '\u{3000}']
+    } else {
+        &[',', '，', ';', '；']
+    };
+    let mut out: Vec<String> = Vec::new();
+    for word in line.split(separators) {
+        let word = word
+            .trim()
+            .trim_matches(|c| c == '*' || c == '。' || c == '.');
+        if word.is_empty() {
+            continue;
+        }
+        let seen = out.iter().any(|w| w.to_lowercase() == word.to_lowercase());
+        if !seen {
+            out.push(word.to_string());
+        }
+    }
+    out
+}
+
+/// Extracts 3–5 keywords from a Chinese headline and body, most important first. `reporters`
+/// (the byline's names) are never keywords: an editor tags what a story is about.
+pub fn extract(headline: &str, paragraphs: &[String], reporters: &[String]) -> Vec<String> {
+    let place = dateline_place(paragraphs);
+    let lead: Vec<&str> = without_dateline(lead(paragraphs)).collect();
+    let texts: Vec<&str> = std::iter::once(headline)
+        .chain(lead.iter().copied())
+        .collect();
+    let mut spans: Vec<Vec<Span>> = texts.iter().map(|t| han_words(t)).collect();
+    join_unknown_words(&texts, &mut spans);
+    let body = lead.join("\n");
+
+    let mut found: FxHashMap<&str, Found> = FxHashMap::default();
+    for (text, spans) in texts.iter().zip(&spans) {
+        candidates(text, spans, &mut found);
+    }
+    names(&texts, &mut found);
+
+    let mut ranked: Vec<Ranked> = found
+        .into_iter()
+        .filter_map(|(word, how)| rank(word, how, headline, &body, place, reporters))
+        .collect();
+    drop_fragments(&mut ranked);
+    ranked.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.first.cmp(&b.first))
+            .then(a.word.cmp(b.word))
+    });
+    select(ranked)
+}
+
+/// How much of the body is read for keywords, in bytes: about 800 Chinese characters, a
+/// typical wire story whole.
+/// A news story says what it is about in its headline and lead; a long feature's later
+/// paragraphs add cost (segmenting is the slowest step of a build) and seldom a keyword.
+const LEAD_BYTES: usize = 2400;
+
+/// The first paragraphs of the body, up to and including the one that reaches
+/// [`LEAD_BYTES`].
+fn lead(paragraphs: &[String]) -> impl Iterator<Item = &str> {
+    let mut read = 0;
+    paragraphs.iter().map(String::as_str).take_while(move |p| {
+        let more = read < LEAD_BYTES;
+        read += p.len();
+        more
+    })
+}
+
+/// A word of Han characters, as a byte range of its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+/// The Han words of `text` in order, single characters included.
+fn han_words(text: &str) -> Vec<Span> {
+    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for (end, word_type) in segmenter.segment_str(text).iter_with_word_type() {
+        if word_type.is_word_like() && text[start..end].chars().all(is_han) {
+            spans.push(Span { start, end });
+        }
+        start = end;
+    }
+    spans
+}
+
+/// Joins adjacent words that always occur together, at least twice in the body: ICU's
+/// dictionary lacks many compounds and names and splits them (集|装|箱, 乌兰|察|布, 内蒙|古),
+/// and a pair that never appears apart is one word. Words that also occur apart stay apart
+/// (政协 and 协商 in 政协协商 are keywords of their own). The headline is left out of the count
+/// because it often repeats a phrase of the lead sentence, which would make a phrase look
+/// like a word.
+///
+/// One counting pass; a chain of joinable pairs (集|装, 装|箱) then becomes one word, up to
+/// six characters.
+fn join_unknown_words(texts: &[&str], spans: &mut [Vec<Span>]) {
+    const JOINED_MAX_CHARS: usize = 6;
+    let mut words: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut pairs: FxHashMap<(&str, &str), u32> = FxHashMap::default();
+    for (text, spans) in texts.iter().zip(spans.iter()).skip(1) {
+        for (i, span) in spans.iter().enumerate() {
+            let word = &text[span.start..span.end];
+            *words.entry(word).or_default() += 1;
+            if let Some(next) = spans.get(i + 1).filter(|n| n.start == span.end) {
+                *pairs
+                    .entry((word, &text[next.start..next.end]))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let joinable = |a: &str, b: &str| {
+        let n = pairs.get(&(a, b)).copied().unwrap_or(0);
+        n >= 2
+            && words.get(a) == Some(&n)
+            && words.get(b) == Some(&n)
+            && !a
+                .chars()
+                .chain(b.chars())
+                .any(|c| is_function_char(c) || is_numeral(c))
+    };
+    if !pairs.keys().any(|&(a, b)| joinable(a, b)) {
+        return;
+    }
+    for (text, spans) in texts.iter().zip(spans.iter_mut()) {
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        // The last segment of the word being built, and the word's length in characters.
+        let mut tail: Option<(Span, usize)> = None;
+        for &span in spans.iter() {
+            let chars = text[span.start..span.end].chars().count();
+            if let (Some(last), Some((previous, length))) = (merged.last_mut(), tail)
+                && previous.end == span.start
+                && length + chars <= JOINED_MAX_CHARS
+                && joinable(
+                    &text[previous.start..previous.end],
+                    &text[span.start..span.end],
+                )
+            {
+                last.end = span.end;
+                tail = Some((span, length + chars));
+                continue;
+            }
+            merged.push(span);
+            tail = Some((span, chars));
+        }
+        *spans = merged;
+    }
+}
+
+/// The place a Chinese dateline names: `中新网宜春5月17日电` gives 宜春.
+fn dateline_place(paragraphs: &[String]) -> Option<&str> {
+    let first = paragraphs
+        .iter()
+        .take(3)
+        .find_map(|p| super::date::chinese_dateline(p).map(|d| &p[..d.len]))?;
+    let before_date =
+        &first[..first.find(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))?];
+    let place = AGENCIES
+        .iter()
+        .find_map(|agency| before_date.strip_prefix(agency))
+        .unwrap_or(before_date);
+    (place.chars().count() >= 2 && place.chars().all(is_han)).then_some(place)
+}
+
+/// What a Chinese dateline starts with: the agency, then the place.
+const AGENCIES: [&str; 8] = [
+    "中新网",
+    "中新社",
+    "新华社",
+    "新华网",
+    "人民网",
+    "央视网",
+    "中国新闻网",
+    "中国网",
+];
+
+/// The paragraphs with the first dateline cut off: its agency, place, date and reporters say
+/// where and who wrote, not what the story is about.
+fn without_dateline<'a>(
+    paragraphs: impl Iterator<Item = &'a str>,
+) -> impl Iterator<Item = &'a str> {
+    let mut cut = false;
+    paragraphs.map(move |p| match super::date::chinese_dateline(p) {
+        Some(d) if !cut => {
+            cut = true;
+            &p[d.len..]
+        }
+        _ => p,
+    })
+}
+
+/// How a candidate was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A word as segmented (or joined), or a run of them that jieba's dictionary knows.
+    Word,
+    /// A place: a word and the suffix after it (五常 + 市, 西湖 + 区).
+    Place,
+    /// A person: a surname and one or two characters, used as a whole every time.
+    Person,
+    /// Nouns written together, a compound the dictionary lacks (跨境|电商, 碳|足迹, 量子|计算).
+    Phrase,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    origin: Origin,
+    /// Where it was first seen (texts in order, byte offset): ties go to the earlier.
+    first: (usize, usize),
+}
+
+/// Every candidate of one text: each word of two or more characters, and each run of up to
+/// four words that jieba's dictionary knows as a noun or a name (ICU splits many names and
+/// compounds that jieba has: 徐|霞客, 扩建|工程), or that ends in a place suffix.
+fn candidates<'a>(text: &'a str, spans: &[Span], found: &mut FxHashMap<&'a str, Found>) {
+    let index = found.len();
+    let mut add = |word: &'a str, origin: Origin, at: usize| {
+        found.entry(word).or_insert(Found {
+            origin,
+            first: (index, at),
+        });
+    };
+    let pieces: Vec<&str> = spans.iter().map(|s| &text[s.start..s.end]).collect();
+    // Words repeat: look each up once.
+    let mut known: FxHashMap<&str, bool> = FxHashMap::default();
+    let nominal: Vec<bool> = pieces
+        .iter()
+        .map(|p| *known.entry(p).or_insert_with(|| is_nominal_piece(p)))
+        .collect();
+    for (i, first) in spans.iter().enumerate() {
+        let mut end = first.end;
+        let mut chars = pieces[i].chars().count();
+        if chars >= 2 {
+            add(pieces[i], Origin::Word, first.start);
+        }
+        let mut all_nominal = nominal[i];
+        // The dictionary words that start here, found in one walk.
+        let words = lexicon::words_at(&text[first.start..], MAX_CHARS);
+        for (j, next) in spans
+            .iter()
+            .enumerate()
+            .take(spans.len().min(i + 4))
+            .skip(i + 1)
+        {
+            // A run across a function character (的, 在) is a phrase, never a word.
+            if next.start != end || pieces[j].chars().any(is_function_char) {
+                break;
+            }
+            chars += pieces[j].chars().count();
+            end = next.end;
+            all_nominal &= nominal[j];
+            if chars > MAX_CHARS {
+                break;
+            }
+            let run = &text[first.start..end];
+            let entry = words
+                .iter()
+                .find(|(len, _)| first.start + len == end)
+                .map(|(_, e)| e);
+            if entry.is_some_and(|e| e.class.is_nominal()) {
+                add(run, Origin::Word, first.start);
+            } else if chars <= 6 && pieces[j].chars().count() == 1 && is_place_suffix(pieces[j]) {
+                add(run, Origin::Place, first.start);
+            } else if chars <= MAX_PHRASE_CHARS && all_nominal {
+                add(run, Origin::Phrase, first.start);
+            }
+        }
+    }
+}
+
+/// Whether a word can be part of a compound noun: a noun or name jieba knows, or a word of
+/// two or more characters it does not; a single character only when it is a noun (碳, 港).
+fn is_nominal_piece(piece: &str) -> bool {
+    if !piece.chars().all(is_han) || piece.chars().any(is_numeral) || STOP_SET.contains(piece) {
+        return false;
+    }
+    let single = piece.chars().nth(1).is_none();
+    match lexicon::lookup(piece) {
+        Some(e) if single => e.class == Class::Noun && !piece.chars().any(is_function_char),
+        Some(e) => e.class.is_nominal(),
+        None => !single && !has_function_edge(piece),
+    }
+}
+
+/// Characters that end a place name: administrative units and landforms.
+fn is_place_suffix(piece: &str) -> bool {
+    matches!(
+        piece,
+        "省" | "市"
+            | "县"
+            | "区"
+            | "州"
+            | "旗"
+            | "镇"
+            | "乡"
+            | "村"
+            | "山"
+            | "湖"
+            | "河"
+            | "江"
+            | "岛"
+            | "湾"
+            | "峡"
+            | "谷"
+            | "寺"
+    )
+}
+
+/// People's names that ICU and jieba do not know (林|晓帆, 王|建国): a common surname and one
+/// or two more characters, used two or more times and every time whole (the name of three
+/// characters is taken when its first two never stand without the third).
+fn names<'a>(texts: &[&'a str], found: &mut FxHashMap<&'a str, Found>) {
+    let all: String = texts.join("\n");
+    let mut counted: FxHashMap<&'a str, usize> = FxHashMap::default();
+    let mut uses = |word: &'a str| {
+        *counted
+            .entry(word)
+            .or_insert_with(|| occurrences(&all, word))
+    };
+    for (index, text) in texts.iter().enumerate() {
+        for (at, c) in text.char_indices() {
+            if !SURNAMES.contains(&c) {
+                continue;
+            }
+            let rest = &text[at..];
+            let mut ends = rest.char_indices().map(|(i, c)| i + c.len_utf8());
+            let (Some(_), Some(two), three) = (ends.next(), ends.next(), ends.next()) else {
+                continue;
+            };
+            let given_ok = |s: &str| {
+                s.chars()
+                    .skip(1)
+                    .all(|c| is_han(c) && !is_function_char(c) && !is_numeral(c))
+            };
+            let short = &rest[..two];
+            if !given_ok(short) || lexicon::lookup(short).is_some() {
+                continue;
+            }
+            let short_uses = uses(short);
+            if short_uses < 2 {
+                continue;
+            }
+            let long = three.map(|three| &rest[..three]).filter(|s| given_ok(s));
+            let name = match long {
+                Some(long) if uses(long) == short_uses => long,
+                _ => short,
+            };
+            if lexicon::lookup(name).is_none() {
+                found.entry(name).or_insert(Found {
+                    origin: Origin::Person,
+                    first: (index, at),
+                });
+            }
+        }
+    }
+}
+
+/// Whether some use of `word` in `text` is cut across by a dictionary word: a word of two to
+/// six characters.that starts before it and ends inside, or starts inside and ends after
+/// (春|季清漂 of 春季清漂, 编|程大赛 of 编程大赛). ICU's dictionary misses words and then cuts
+/// next to them; the piece it leaves is no word, whatever it looks like.
+fn straddled(text: &str, word: &str) -> bool {
+    // Two uses tell: a word cut out of its neighbours is cut the same way each time.
+    memchr::memmem::find_iter(text.as_bytes(), word.as_bytes())
+        .take(2)
+        .any(|at| {
+            let end = at + word.len();
+            // Words starting up to three characters before, ending inside.
+            let before = text[..at].char_indices().rev().take(3).map(|(i, _)| i);
+            let from_before = before.into_iter().any(|start| {
+                lexicon::words_at(&text[start..], 4)
+                    .iter()
+                    .any(|&(len, _)| start + len > at && start + len < end)
+            });
+            // Words starting inside (not at its start), ending after it.
+            let inside = word.char_indices().skip(1).map(|(i, _)| at + i);
+            from_before
+                || inside.into_iter().any(|start| {
+                    lexicon::words_at(&text[start..], 4)
+                        .iter()
+                        .any(|&(len, _)| start + len > end)
+                })
+        })
+}
+
+/// Whether a two-character word starts with a character jieba knows as a verb: 开园, 用冰
+/// are a verb and its object, not a noun.
+fn opens_with_a_verb(word: &str) -> bool {
+    let mut chars = word.char_indices();
+    let (Some(_), Some((second, _)), None) = (chars.next(), chars.next(), chars.next()) else {
+        return false;
+    };
+    lexicon::lookup(&word[..second]).is_some_and(|e| e.class == Class::Verb)
+}
+
+/// Non-overlapping occurrences of `word` in `text`.
+fn occurrences(text: &str, word: &str) -> usize {
+    memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()).count()
+}
+
+/// A candidate with its score.
+#[derive(Debug, Clone)]
+struct Ranked<'a> {
+    word: &'a str,
+    score: f32,
+    /// Uses in the body.
+    uses: usize,
+    first: (usize, usize),
+}
+
+/// Scores a candidate, or drops it: verbs, time words and the like (jieba's part of speech),
+/// stop words, numbers, the reporters, and words of the body used once that neither the
+/// headline nor the dictionary vouches for.
+///
+/// The score is tf-idf weighted by kind: uses in the body, plus [`HEADLINE_BONUS`] when the
+/// headline has it, times how rare the word is in jieba's corpus; names weigh more
+/// ([`NAME_WEIGHT`]), nouns made of verbs less, the dateline's place more.
+fn rank<'a>(
+    word: &'a str,
+    found: Found,
+    headline: &str,
+    body: &str,
+    place: Option<&str>,
+    reporters: &[String],
+) -> Option<Ranked<'a>> {
+    if !is_candidate(word) || reporters.iter().any(|r| r == word) {
+        return None;
+    }
+    let known = lexicon::lookup(word);
+    if known.is_some_and(|e| !e.class.is_nominal()) {
+        return None;
+    }
+    // jieba's rarest entries are as often noise as words (开园 as a place, 冰量): they vouch
+    // for nothing, as if unknown.
+    let entry = known.filter(|e| e.freq >= TRUSTED_FREQ);
+    let class = entry.map(|e| e.class);
+    let uses = occurrences(body, word);
+    let in_headline = headline.contains(word);
+    if uses == 0 && !in_headline {
+        return None;
+    }
+    // A word no dictionary knows is a keyword only if the article insists on it, and never
+    // when it is a piece cut out of words around it.
+    if found.origin == Origin::Phrase && uses + usize::from(in_headline) < 2 {
+        return None;
+    }
+    let at_dateline =
+        place.is_some_and(|p| word == p || word.strip_suffix(['市', '县', '区']) == Some(p));
+    if entry.is_none()
+        && !at_dateline
+        && (has_function_edge(word)
+            || (found.origin == Origin::Word && (uses < 2 || opens_with_a_verb(word)))
+            || straddled(headline, word)
+            || straddled(body, word))
+    {
+        return None;
+    }
+    let weight = match (class, found.origin) {
+        (Some(c), _) if c.is_name() => NAME_WEIGHT,
+        (_, Origin::Person | Origin::Place) => NAME_WEIGHT,
+        (Some(Class::VerbalNoun), _) => VERBAL_NOUN_WEIGHT,
+        _ => 1.0,
+    };
+    let tf = uses as f32 + if in_headline { HEADLINE_BONUS } else { 0.0 };
+    let score = tf
+        * lexicon::idf(entry)
+        * weight
+        * if at_dateline {
+            DATELINE_PLACE_WEIGHT
+        } else {
+            1.0
+        };
+    Some(Ranked {
+        word,
+        score,
+        uses,
+        first: found.first,
+    })
+}
+
+/// Drops the candidates that are only ever part of a longer one that ranks about as high
+/// ([`ABSORB`]; 霞客 of 徐霞客, 冰雪大 of 冰雪大世界): pieces, not words of their own.
+fn drop_fragments(ranked: &mut Vec<Ranked>) {
+    let keep: Vec<bool> = ranked
+        .iter()
+        .map(|short| {
+            let inside: usize = ranked
+                .iter()
+                .filter(|long| {
+                    long.word.len() > short.word.len()
+                        && long.word.contains(short.word)
+                        && long.score >= short.score * ABSORB
+                })
+                .map(|long| long.uses * occurrences(long.word, short.word))
+                .sum();
+            inside == 0 || short.uses > inside
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    ranked.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// The keywords, best first: never one inside another (the better of 五常 and 五常市), at
+/// least [`MIN`] when there are that many, and beyond that only those close to the best.
+fn select(ranked: Vec<Ranked>) -> Vec<String> {
+    let top = ranked.first().map_or(0.0, |r| r.score);
+    let mut chosen: Vec<&str> = Vec::with_capacity(MAX);
+    for candidate in &ranked {
+        if chosen.len() == MAX || (chosen.len() >= MIN && candidate.score < top * SECOND_TIER) {
+            break;
+        }
+        let overlaps = chosen
+            .iter()
+            .any(|c| c.contains(candidate.word) || candidate.word.contains(c));
+        if !overlaps {
+            chosen.push(candidate.word);
+        }
+    }
+    chosen.into_iter().map(str::to_string).collect()
+}
+
+/// Common Chinese surnames: the first character of a name ICU and jieba do not know.
+const SURNAMES: &[char] = &[
+    '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭',
+    '何', '高', '林', '罗', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '彭', '曾',
+    '肖', '田', '董', '袁', '潘', '于', '蒋', '蔡', '余', '杜', '叶', '程', '苏', '魏', '吕', '丁',
+    '任', '沈', '姚', '卢', '姜', '崔', '钟', '谭', '陆', '汪', '范', '金', '石', '廖', '贾', '夏',
+    '韦', '付', '方', '白', '邹', '孟', '熊', '秦', '邱', '江', '尹', '薛', '闫', '段', '雷', '侯',
+    '龙', '史', '陶', '黎', '贺', '顾', '毛', '郝', '龚', '邵', '万', '钱', '严', '覃', '武', '戴',
+    '莫', '孔', '向', '汤', '常', '温', '康', '施', '文', '牛', '樊', '葛', '邢', '安', '齐', '易',
+    '乔', '伍', '庞', '颜', '倪', '庄', '聂', '章', '鲁', '岳', '翟', '殷', '詹', '申', '欧', '耿',
+    '关', '兰', '焦', '俞', '左', '柳', '甘', '祝', '包', '宁', '尚', '符', '舒', '阮', '柯', '纪',
+    '梅', '童', '凌', '毕', '单', '季', '裴', '霍', '涂', '成', '苗', '谷', '盛', '曲', '翁', '冉',
+    '骆', '蓝', '路', '游', '辛', '靳', '管', '柴', '蒙', '鲍', '华', '喻', '祁', '蒲', '房', '滕',
+    '屈', '饶', '解', '牟', '艾', '尤', '阳', '时', '穆', '农', '司', '卓', '古', '吉', '缪', '简',
+    '车', '项', '连', '芦', '麦', '褚', '娄', '窦', '戚', '岑', '景', '党', '宫', '费', '卜', '冷',
+    '晏', '席', '卫', '米', '杭', '洪', '诸', '巩', '邬', '黄',
+];
+
+/// Characters that are grammar, not content: never part of a joined word.
+fn is_function_char(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '了'
+            | '是'
+            | '在'
+            | '和'
+            | '与'
+            | '及'
+            | '或'
+            | '也'
+            | '都'
+            | '就'
+            | '而'
+            | '被'
+            | '把'
+            | '将'
+            | '对'
+            | '为'
+            | '从'
+            | '向'
+            | '于'
+            | '以'
+            | '之'
+            | '其'
+            | '这'
+            | '那'
+            | '个'
+            | '们'
+            | '着'
+            | '过'
+            | '很'
+            | '更'
+            | '最'
+            | '不'
+            | '没'
+            | '有'
+            | '又'
+            | '并'
+            | '且'
+            | '等'
+            | '中'
+            | '上'
+            | '下'
+            | '内'
+            | '外'
+            | '后'
+            | '前'
+            | '时'
+            | '已'
+            | '还'
+            | '仍'
+            | '所'
+            | '该'
+            | '此'
+            | '各'
+            | '每'
+            | '达'
+            | '到'
+            | '至'
+    )
+}
+
+fn is_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '〇' | '零'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+            | '两'
+            | '几'
+            | '半'
+            | '第'
+    )
+}
+
+/// A word worth ranking: two or more Han characters, not a number, and not a function or
+/// boilerplate word.
+fn is_candidate(word: &str) -> bool {
+    let mut chars = 0;
+    for c in word.chars() {
+        if !is_han(c) {
+            return false;
+        }
+        chars += 1;
+    }
+    chars >= 2 && !word.chars().all(is_numeral) && !STOP_SET.contains(word)
+}
+
+/// Whether a word jieba does not know starts or ends with a function character (的, 了, 在,
+/// 中...): a phrase cut at the wrong place, not a word. (Known words may: 中国, 上海.)
+fn has_function_edge(word: &str) -> bool {
+    [word.chars().next(), word.chars().next_back()]
+        .into_iter()
+        .flatten()
+        .any(is_function_char)
+}
+
+/// [`STOP_WORDS`] as a set: looked up for every word of every article.
+static STOP_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{20000}'..='\u{2A6DF}'
+        | '\u{2A700}'..='\u{2EBEF}'
+        | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Words that appear in any news story whatever it is about: pronouns, conjunctions, adverbs,
+/// generic verbs of reporting and effort, wire-copy boilerplate, and a few fragments ICU's
+/// dictionary cuts out of longer words (比上 from 同比上涨). Kept sorted, without duplicates.
+const STOP_WORDS: &[&str] = &[
+    "一个",
+    "一些",
+    "一定",
+    "一年",
+    "一方面",
+    "一直",
+    "一起",
+    "上述",
+    "下一步",
+    "不仅",
+    "不少",
+    "不断",
+    "不是",
+    "不能",
+    "与会",
+    "中心",
+    "为了",
+    "主要",
+    "之一",
+    "之前",
+    "之后",
+    "也是",
+    "了解",
+    "予以",
+    "人员",
+    "今冬",
+    "今后",
+    "今夏",
+    "今天",
+    "今年",
+    "今日",
+    "今春",
+    "今秋",
+    "介绍",
+    "从而",
+    "他们",
+    "以上",
+    "以下",
+    "以前",
+    "以及",
+    "以后",
+    "以来",
+    "任何",
+    "会议",
+    "但是",
+    "作为",
+    "使用",
+    "例如",
+    "依托",
+    "促进",
+    "保障",
+    "信息",
+    "充分",
+    "先后",
+    "全国",
+    "全容",
+    "全市",
+    "全年",
+    "全省",
+    "全面",
+    "共计",
+    "关于",
+    "其中",
+    "其他",
+    "具体",
+    "再次",
+    "出席",
+    "分别",
+    "切实",
+    "前往",
+    "加强",
+    "加快",
+    "努力",
+    "包括",
+    "十分",
+    "单位",
+    "即将",
+    "去年",
+    "参与",
+    "参加",
+    "发布",
+    "发挥",
+    "取得",
+    "受到",
+    "可以",
+    "可能",
+    "各种",
+    "同时",
+    "同期",
+    "同比",
+    "向着",
+    "否则",
+    "呈现",
+    "和谐",
+    "因为",
+    "因此",
+    "因而",
+    "围绕",
+    "国家",
+    "在于",
+    "地区",
+    "地方",
+    "坚持",
+    "基础",
+    "增强",
+    "增长",
+    "处于",
+    "多次",
+    "大家",
+    "大量",
+    "她们",
+    "如何",
+    "如果",
+    "始终",
+    "完成",
+    "实现",
+    "实践",
+    "实际",
+    "对于",
+    "尤其",
+    "就是",
+    "工作",
+    "工作人员",
+    "左右",
+    "已经",
+    "市民",
+    "年来",
+    "并且",
+    "广大",
+    "建设",
+    "开展",
+    "开放",
+    "当地",
+    "当天",
+    "当日",
+    "影响",
+    "很多",
+    "得到",
+    "总是",
+    "您们",
+    "情况",
+    "成为",
+    "成功",
+    "我们",
+    "或者",
+    "所以",
+    "所有",
+    "手段",
+    "扎实",
+    "打造",
+    "找到",
+    "承担",
+    "把握",
+    "据悉",
+    "推动",
+    "推进",
+    "提供",
+    "提出",
+    "提升",
+    "提醒",
+    "提高",
+    "方式",
+    "方面",
+    "日前",
+    "日电",
+    "时候",
+    "时间",
+    "明年",
+    "明显",
+    "昨日",
+    "是否",
+    "显示",
+    "更加",
+    "最后",
+    "最终",
+    "有关",
+    "有力",
+    "有效",
+    "有着",
+    "期间",
+    "本次",
+    "来自",
+    "来说",
+    "根据",
+    "正在",
+    "此前",
+    "此外",
+    "此次",
+    "每个",
+    "每天",
+    "每年",
+    "比上",
+    "比较",
+    "没有",
+    "注重",
+    "活动",
+    "消息",
+    "深入",
+    "渠道",
+    "特别",
+    "现在",
+    "由于",
+    "目前",
+    "直接",
+    "相关",
+    "相应",
+    "研究",
+    "积极",
+    "称为",
+    "突出",
+    "等等",
+    "约为",
+    "结合",
+    "继续",
+    "编辑",
+    "而且",
+    "能够",
+    "自己",
+    "获得",
+    "获悉",
+    "行动",
+    "表示",
+    "要求",
+    "认为",
+    "记者",
+    "许多",
+    "该市",
+    "说明",
+    "请问",
+    "负责人",
+    "超过",
+    "达到",
+    "过程",
+    "近年",
+    "近年来",
+    "近日",
+    "近期",
+    "还是",
+    "还有",
+    "这一",
+    "这个",
+    "这些",
+    "这是",
+    "这样",
+    "这种",
+    "进一步",
+    "进入",
+    "进行",
+    "通过",
+    "部分",
+    "部门",
+    "采取",
+    "采访",
+    "重新",
+    "重点",
+    "重要",
+    "针对",
+    "问题",
+    "随后",
+    "随着",
+    "需要",
+    "非常",
+    "面对",
+    "预计",
+    "领域",
+    "首先",
+    "高度",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_without_duplicates() {
+        let mut sorted = STOP_WORDS.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut listed = STOP_WORDS.to_vec();
+        listed.dedup();
+        assert_eq!(listed, sorted);
+    }
+
+    #[test]
+    fn listed_keywords_split_on_every_separator() {
+        assert_eq!(
+            split_listed(" Trade, Ports，Shipping; ports ;", false),
+            ["Trade", "Ports", "Shipping"]
+        );
+        assert_eq!(
+            split_listed("港口、航运，贸易 物流", true),
+            ["港口", "航运", "贸易", "物流"]
+        );
+        assert!(split_listed(" , ; ", false).is_empty());
+    }
+
+    #[test]
+    fn extracts_topic_words_from_chinese_text() {
+        let headline = "杭州港口扩建 集装箱吞吐量创新高";
+        let body = [
+            "中新网杭州3月2日电 杭州港口扩建工程近日完工,集装箱码头新增泊位六个。".to_string(),
+            "港口负责人表示,扩建后集装箱吞吐能力提高三成,航运企业可以更快装卸。".to_string(),
+            "今年以来,杭州港口集装箱吞吐量同比增长,航运公司纷纷增开航线。".to_string(),
+        ];
+        let words = extract(headline, &body, &[]);
+        assert!((MIN..=MAX).contains(&words.len()), "{words:?}");
+        // The words, or the compounds they make (杭州港口, 集装箱吞吐量).
+        assert!(words.iter().any(|w| w.contains("港口")), "{words:?}");
+        assert!(words.iter().any(|w| w.contains("集装箱")), "{words:?}");
+        for w in &words {
+            assert!(w.chars().count() >= 2, "single character {w}");
+            assert!(
+                STOP_WORDS.binary_search(&w.as_str()).is_err(),
+                "stop word {w}"
+            );
+        }
+    }
+
+    #[test]
+    fn words_the_dictionary_lacks_are_joined_when_they_always_occur_together() {
+        // ICU splits 乌兰察布 and 集装箱; both occur only as a whole, twice or more.
+        let body = [
+            "中新网乌兰察布5月1日电 乌兰察布的集装箱货运站今天开通。".to_string(),
+            "乌兰察布货运站每天发出集装箱列车两列,集装箱运往天津港。".to_string(),
+        ];
+        let words = extract("乌兰察布货运站开通", &body, &[]);
+        assert!(words.contains(&"乌兰察布".to_string()), "{words:?}");
+        assert!(words.contains(&"集装箱".to_string()), "{words:?}");
+        assert!(
+            !words.iter().any(|w| w == "乌兰" || w == "察布"),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn a_phrase_repeated_from_the_headline_is_not_a_word() {
+        // 用|冰|量|达 occurs twice, but once is the headline repeating the lead.
+        let body = ["今冬园区用冰量达三十万立方米,冰雕作品两千件。".to_string()];
+        let words = extract("冰雪大世界开园 今冬用冰量达三十万立方米", &body, &[]);
+        assert!(!words.iter().any(|w| w.contains("量达")), "{words:?}");
+        assert!(
+            !words.iter().any(|w| w.chars().all(is_numeral)),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn only_the_lead_of_a_long_article_is_read() {
+        let lead = [
+            "港口扩建工程完工。",
+            "港口吞吐量增长。",
+            "新的港口今天开通。",
+        ];
+        let mut body: Vec<String> = lead
+            .iter()
+            .cycle()
+            .take(300)
+            .map(|s| s.to_string())
+            .collect();
+        assert!(
+            body.iter().map(String::len).sum::<usize>() > LEAD_BYTES,
+            "a lead over the cap"
+        );
+        body.extend(std::iter::repeat_n(
+            "熊猫基地游客人数创新高,熊猫幼崽受欢迎。".to_string(),
+            400,
+        ));
+        let words = extract("港口扩建", &body, &[]);
+        assert!(words.iter().any(|w| w == "港口"), "{words:?}");
+        assert!(
+            !words.iter().any(|w| w.contains("熊猫")),
+            "late paragraphs are not read: {words:?}"
+        );
+    }
+
+    #[test]
+    fn text_without_chinese_words_gives_no_keywords() {
+        assert!(extract("Hello", &["123 abc".to_string()], &[]).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod kinds {
+    //! The kinds of mistakes an editor would not accept, one test each.
+    use super::extract;
+
+    fn keywords(headline: &str, body: &[&str]) -> Vec<String> {
+        let body: Vec<String> = body.iter().map(|p| p.to_string()).collect();
+        extract(headline, &body, &["林晓帆".to_string()])
+    }
+
+    #[test]
+    fn a_name_of_three_characters_stays_whole() {
+        let words = keywords(
+            "宁海纪念徐霞客开游 游客重走古道",
+            &[
+                "中新网宁波5月19日电(记者 林晓帆)宁海县19日举办活动纪念徐霞客,游客重走徐霞客走过的古道。",
+                "徐霞客当年从宁海出发,写下游记开篇。当地介绍,徐霞客古道全长三十公里。",
+            ],
+        );
+        assert!(words.contains(&"徐霞客".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w == "霞客"), "{words:?}");
+        // The reporter of the byline is no keyword.
+        assert!(!words.iter().any(|w| w.contains("晓帆")), "{words:?}");
+    }
+
+    #[test]
+    fn verbs_and_time_words_are_never_keywords() {
+        let words = keywords(
+            "杭州举办低空经济大会 无人机航线开通",
+            &[
+                "中新网杭州6月1日电 杭州1日举办低空经济大会,多条无人机航线同日开通。",
+                "近日,杭州发布低空经济发展规划。星期六,无人机配送航线开通运营。",
+                "今年以来,杭州低空经济企业数量增长三成,无人机企业纷纷落户。",
+            ],
+        );
+        for bad in ["举办", "开通", "近日", "星期六", "今年以来", "发布"] {
+            assert!(!words.iter().any(|w| w == bad), "{bad} in {words:?}");
+        }
+        assert!(words.contains(&"低空经济".to_string()), "{words:?}");
+    }
+
+    #[test]
+    fn one_place_is_one_keyword_and_no_keyword_lies_inside_another() {
+        let words = keywords(
+            "五常大米迎来丰收 五常市稻田开镰",
+            &[
+                "中新网哈尔滨9月28日电 五常市二十八日迎来稻谷开镰,五常大米种植面积稳定。",
+                "五常的水稻种植户介绍,今年五常稻田长势良好,五常大米品牌价值继续提升。",
+            ],
+        );
+        let places = words.iter().filter(|w| w.starts_with("五常")).count();
+        assert!(
+            places <= 1 + usize::from(words.contains(&"五常大米".to_string())),
+            "{words:?}"
+        );
+        for a in &words {
+            for b in &words {
+                assert!(
+                    a == b || !a.contains(b.as_str()),
+                    "{b} inside {a}: {words:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_article_always_gets_the_same_keywords() {
+        let body = [
+            "中新网宜春5月17日电 宜春市推进政协协商,基层治理见成效。",
+            "政协委员走进社区,协商解决群众难题。",
+        ];
+        let first = keywords("宜春政协协商激活基层治理", &body);
+        for _ in 0..3 {
+            assert_eq!(keywords("宜春政协协商激活基层治理", &body), first);
+        }
+    }
+}
