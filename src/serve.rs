@@ -379,10 +379,7 @@ impl Files {
         if rel.is_empty() {
             rel = crate::feed::INDEX_PAGE.to_string();
         }
-        let published = self
-            .published
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let published = crate::watch::published(&self.published);
         published
             .files
             .contains(&rel)

@@ -86,6 +86,14 @@ pub enum WatchError {
 /// What the watcher last published, shared with whoever serves it.
 pub type Published = std::sync::Arc<std::sync::RwLock<build::Outputs>>;
 
+/// What was last published. A writer that panicked left whole `Outputs` (they are replaced
+/// in one assignment), so a poisoned lock is read all the same.
+pub fn published(published: &Published) -> std::sync::RwLockReadGuard<'_, build::Outputs> {
+    published
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 pub struct Watcher {
     sources: Sources,
     /// `--poll`, which wins over the config's `watch.poll_ms`.
@@ -441,10 +449,7 @@ impl Watcher {
     /// A file the last build published that is no longer in the output folder (someone
     /// deleted or moved it), if any.
     fn missing_output(&self) -> Option<String> {
-        let published = self
-            .published
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let published = published(&self.published);
         published
             .files
             .iter()

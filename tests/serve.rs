@@ -440,11 +440,9 @@ fn a_range_of_another_version_gets_the_whole_new_one() {
         "002_0000000000000002.txt",
         article("新", "New", "2024/05-02", "k"),
     );
-    let start = Instant::now();
-    while server.get("/zh/rss.xml", &[]).header("etag") == Some(&etag) {
-        assert!(start.elapsed() < DEADLINE, "no rebuild:\n{}", server.log());
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    server.wait_for("a rebuild", |s| {
+        s.get("/zh/rss.xml", &[]).header("etag") != Some(&etag)
+    });
     for validator in [&etag, &modified] {
         let whole = server.get(
             "/zh/rss.xml",
@@ -466,11 +464,9 @@ fn a_feed_rewritten_within_a_second_gets_a_later_last_modified() {
         "002_0000000000000002.txt",
         article("新", "New", "2024/05-02", "k"),
     );
-    let start = Instant::now();
-    while server.get("/zh/rss.xml", &[]).header("etag") == Some(&etag) {
-        assert!(start.elapsed() < DEADLINE, "no rebuild:\n{}", server.log());
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    server.wait_for("a rebuild", |s| {
+        s.get("/zh/rss.xml", &[]).header("etag") != Some(&etag)
+    });
     let since = server.get("/zh/rss.xml", &[("if-modified-since", &modified)]);
     assert_eq!(
         since.status, 200,
@@ -554,11 +550,7 @@ fn serve_follows_the_output_folder_a_reload_names() {
     )
     .unwrap();
     let moved = server.site.dir.path().join("moved/zh/rss.xml");
-    let start = Instant::now();
-    while !moved.exists() {
-        assert!(start.elapsed() < DEADLINE, "no rebuild:\n{}", server.log());
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    server.wait_for("the moved output", |_| moved.exists());
     // The old folder is no longer what is published.
     fs::write(server.site.out().join("zh/rss.xml"), "stale").unwrap();
     let start = Instant::now();
@@ -647,11 +639,7 @@ fn hup_and_usr1_leave_the_server_running() {
         ("USR1", "status: 1 articles"),
     ] {
         server.signal(signal);
-        let start = Instant::now();
-        while !server.log().contains(line) {
-            assert!(start.elapsed() < DEADLINE, "{signal}:\n{}", server.log());
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        server.wait_for(signal, |s| s.log().contains(line));
     }
     assert_eq!(server.get("/zh/rss.xml", &[]).status, 200);
     server.stop();

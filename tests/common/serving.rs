@@ -73,6 +73,19 @@ impl Server {
         Reply::from(request.call().unwrap())
     }
 
+    /// Polls `done` until it holds, failing with the log after the deadline.
+    pub fn wait_for(&self, what: &str, done: impl Fn(&Server) -> bool) {
+        let start = Instant::now();
+        while !done(self) {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Sends the server `signal` (`HUP`, `USR1`, ...).
     pub fn signal(&self, signal: &str) {
         let sent = Command::new("kill")
