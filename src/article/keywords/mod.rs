@@ -2,10 +2,11 @@
 //!
 //! Extraction segments the text with ICU's dictionary word segmenter, which starts in
 //! microseconds, and judges the words with jieba's dictionary (part of speech and corpus
-//! frequency), compiled into the binary as a finite-state transducer (see [`lexicon`]):
-//! jieba-rs itself takes 110 ms to load that dictionary, which would dominate every build.
+//! frequency), compiled into the binary as a double-array trie (see [`lexicon`]): jieba-rs
+//! itself takes 110 ms to load that dictionary, which would dominate every build.
 //! Candidates are words, dictionary words ICU split, compounds of nouns, places with their
-//! suffix and people's names; they are ranked by tf-idf weighted by kind (see [`rank`]).
+//! suffix, people's names and quoted terms, each grown to what the article always writes
+//! around it (see [`closed`]); they are ranked by tf-idf weighted by kind (see [`rank`]).
 //! `examples/keyword_eval.rs` measures the result against an editor's tags.
 //!
 //! The ranking deliberately looks at the article alone, not at the rest of the collection:
@@ -26,10 +27,11 @@ use lexicon::Class;
 /// Most keywords an extracted list holds.
 const MAX: usize = 5;
 /// Fewest keywords an extracted list holds when the text has that many candidates.
-const MIN: usize = 3;
-/// A word in the headline counts as this many more uses: the headline says what the story is
-/// about.
-const HEADLINE_BONUS: f32 = 3.0;
+const MIN: usize = 4;
+/// What a word in the headline adds to its term frequency (1 + ln of its uses in the lead):
+/// the headline says what the story is about. The frequency is damped so that the place
+/// named ten times does not crowd out the person named twice.
+const HEADLINE_BONUS: f32 = 1.0;
 /// Weight of a name (person, place, organisation, other proper noun) over a common noun:
 /// editors tag the who and where of a story first.
 const NAME_WEIGHT: f32 = 1.6;
@@ -47,7 +49,7 @@ const TRUSTED_FREQ: u64 = 10;
 /// Longest compound of nouns taken as one (跨境电商, 人工智能大模型 is as far as it goes).
 const MAX_PHRASE_CHARS: usize = 6;
 /// Longest candidate, in characters.
-const MAX_CHARS: usize = 8;
+const MAX_CHARS: usize = 10;
 
 /// Splits a listed keyword line (`a, b，c; d`) into distinct, trimmed keywords.
 pub fn split_listed(line: &str, chinese: bool) -> Vec<String> {
@@ -82,17 +84,20 @@ pub fn extract(headline: &str, paragraphs: &[String], reporters: &[String]) -> V
         .collect();
     let mut spans: Vec<Vec<Span>> = texts.iter().map(|t| han_words(t)).collect();
     join_unknown_words(&texts, &mut spans);
-    let body = lead.join("\n");
+    let index = Texts::new(&texts);
 
-    let mut found: FxHashMap<&str, Found> = FxHashMap::default();
-    for (text, spans) in texts.iter().zip(&spans) {
-        candidates(text, spans, &mut found);
+    let mut found: FxHashMap<&str, Found> =
+        FxHashMap::with_capacity_and_hasher(index.places.len(), Default::default());
+    for (i, spans) in spans.iter().enumerate() {
+        candidates(&index, i, spans, &mut found);
     }
-    names(&texts, &mut found);
+    names(&index, &mut found);
+    marked(&texts, &mut found);
+    let found = closed(&index, found);
 
     let mut ranked: Vec<Ranked> = found
         .into_iter()
-        .filter_map(|(word, how)| rank(word, how, headline, &body, place, reporters))
+        .filter_map(|(word, how)| rank(word, how, &index, place, reporters))
         .collect();
     drop_fragments(&mut ranked);
     ranked.sort_by(|a, b| {
@@ -104,11 +109,11 @@ pub fn extract(headline: &str, paragraphs: &[String], reporters: &[String]) -> V
     select(ranked)
 }
 
-/// How much of the body is read for keywords, in bytes: about 800 Chinese characters, a
-/// typical wire story whole.
-/// A news story says what it is about in its headline and lead; a long feature's later
-/// paragraphs add cost (segmenting is the slowest step of a build) and seldom a keyword.
-const LEAD_BYTES: usize = 2400;
+/// How much of the body is read for keywords, in bytes: about 500 Chinese characters, the
+/// first paragraphs of a wire story. A news story says what it is about in its headline and
+/// lead; later paragraphs add cost (segmenting is the slowest step of a build) and seldom a
+/// keyword (on the evaluation set, reading 800 characters found no tag more).
+const LEAD_BYTES: usize = 1500;
 
 /// The first paragraphs of the body, up to and including the one that reaches
 /// [`LEAD_BYTES`].
@@ -126,6 +131,109 @@ fn lead(paragraphs: &[String]) -> impl Iterator<Item = &str> {
 struct Span {
     start: usize,
     end: usize,
+}
+
+/// The headline and lead, indexed for the questions extraction asks thousands of times per
+/// article: where a word is used, and which dictionary words start at a place. Building a
+/// substring searcher per candidate cost more than the search itself in texts this short, and
+/// the same places were looked up in the dictionary again for each candidate around them.
+struct Texts<'a> {
+    /// The headline, then the lead's paragraphs.
+    parts: &'a [&'a str],
+    /// Every Han character of the parts, in text order: part and byte offset.
+    places: Vec<(usize, usize)>,
+    /// For each part, the place at each of its byte offsets (`u32::MAX`: not a Han character).
+    place_at: Vec<Vec<u32>>,
+    /// For each place, the next place with the same character (`u32::MAX`: none).
+    next_same: Vec<u32>,
+    /// The first place of each character.
+    first_of: FxHashMap<char, u32>,
+    /// The dictionary words that start at each place: a range of `words`.
+    words_from: Vec<(u32, u32)>,
+    /// End (bytes from the place) and entry of dictionary words, place by place.
+    words: Vec<(usize, lexicon::Entry)>,
+}
+
+impl<'a> Texts<'a> {
+    fn new(parts: &'a [&'a str]) -> Texts<'a> {
+        let mut places = Vec::with_capacity(parts.iter().map(|p| p.len() / 3).sum());
+        let mut words_from = Vec::with_capacity(places.capacity());
+        let mut words = Vec::with_capacity(places.capacity() * 2);
+        let mut place_at = Vec::with_capacity(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let mut here = vec![u32::MAX; part.len()];
+            for (at, c) in part.char_indices() {
+                if is_han(c) {
+                    here[at] = places.len() as u32;
+                    places.push((i, at));
+                    let start = words.len() as u32;
+                    lexicon::words_at(&part[at..], MAX_CHARS, &mut words);
+                    words_from.push((start, words.len() as u32));
+                }
+            }
+            place_at.push(here);
+        }
+        let mut next_same = vec![u32::MAX; places.len()];
+        let mut first_of: FxHashMap<char, u32> = FxHashMap::default();
+        first_of.reserve(places.len() / 2);
+        for (k, &(i, at)) in places.iter().enumerate().rev() {
+            let c = parts[i][at..].chars().next().unwrap_or_default();
+            if let Some(previous) = first_of.insert(c, k as u32) {
+                next_same[k] = previous;
+            }
+        }
+        Texts {
+            parts,
+            places,
+            place_at,
+            next_same,
+            first_of,
+            words_from,
+            words,
+        }
+    }
+
+    /// The uses of `word` (Han characters), as part and byte offset, not overlapping.
+    fn uses(&self, word: &'a str) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let mut k = word
+            .chars()
+            .next()
+            .and_then(|c| self.first_of.get(&c))
+            .copied()
+            .unwrap_or(u32::MAX);
+        let mut free_from = (0, 0);
+        std::iter::from_fn(move || {
+            while let Some(&(i, at)) = self.places.get(k as usize) {
+                k = self.next_same[k as usize];
+                if (i, at) >= free_from && self.parts[i][at..].starts_with(word) {
+                    free_from = (i, at + word.len());
+                    return Some((i, at));
+                }
+            }
+            None
+        })
+    }
+
+    /// Uses of `word` in the lead (the headline left out).
+    fn body_uses(&self, word: &'a str) -> usize {
+        self.uses(word).filter(|&(i, _)| i > 0).count()
+    }
+
+    fn in_headline(&self, word: &'a str) -> bool {
+        self.uses(word).next().is_some_and(|(i, _)| i == 0)
+    }
+
+    /// The dictionary words starting at byte `at` of part `i`: end offset (from `at`) and
+    /// entry, shortest first, of at most [`MAX_CHARS`] characters.
+    fn words_at(&self, i: usize, at: usize) -> &[(usize, lexicon::Entry)] {
+        let Some(&k) = self.place_at.get(i).and_then(|p| p.get(at)) else {
+            return &[];
+        };
+        let Some(&(start, end)) = self.words_from.get(k as usize) else {
+            return &[];
+        };
+        &self.words[start as usize..end as usize]
+    }
 }
 
 /// The Han words of `text` in order, single characters included.
@@ -153,8 +261,11 @@ fn han_words(text: &str) -> Vec<Span> {
 /// six characters.
 fn join_unknown_words(texts: &[&str], spans: &mut [Vec<Span>]) {
     const JOINED_MAX_CHARS: usize = 6;
-    let mut words: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut pairs: FxHashMap<(&str, &str), u32> = FxHashMap::default();
+    let count: usize = spans.iter().map(Vec::len).sum();
+    let mut words: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(count, Default::default());
+    let mut pairs: FxHashMap<(&str, &str), u32> =
+        FxHashMap::with_capacity_and_hasher(count, Default::default());
     for (text, spans) in texts.iter().zip(spans.iter()).skip(1) {
         for (i, span) in spans.iter().enumerate() {
             let word = &text[span.start..span.end];
@@ -257,6 +368,9 @@ enum Origin {
     Person,
     /// Nouns written together, a compound the dictionary lacks (跨境|电商, 碳|足迹, 量子|计算).
     Phrase,
+    /// A short term in quotation marks or a title in book marks (“村超”, 《本草纲目》): the
+    /// writer marked where it starts and ends.
+    Marked,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -269,8 +383,14 @@ struct Found {
 /// Every candidate of one text: each word of two or more characters, and each run of up to
 /// four words that jieba's dictionary knows as a noun or a name (ICU splits many names and
 /// compounds that jieba has: 徐|霞客, 扩建|工程), or that ends in a place suffix.
-fn candidates<'a>(text: &'a str, spans: &[Span], found: &mut FxHashMap<&'a str, Found>) {
-    let index = found.len();
+fn candidates<'a>(
+    texts: &Texts<'a>,
+    part: usize,
+    spans: &[Span],
+    found: &mut FxHashMap<&'a str, Found>,
+) {
+    let text = texts.parts[part];
+    let index = part;
     let mut add = |word: &'a str, origin: Origin, at: usize| {
         found.entry(word).or_insert(Found {
             origin,
@@ -279,10 +399,21 @@ fn candidates<'a>(text: &'a str, spans: &[Span], found: &mut FxHashMap<&'a str, 
     };
     let pieces: Vec<&str> = spans.iter().map(|s| &text[s.start..s.end]).collect();
     // Words repeat: look each up once.
-    let mut known: FxHashMap<&str, bool> = FxHashMap::default();
+    let mut known: FxHashMap<&str, bool> =
+        FxHashMap::with_capacity_and_hasher(spans.len(), Default::default());
     let nominal: Vec<bool> = pieces
         .iter()
-        .map(|p| *known.entry(p).or_insert_with(|| is_nominal_piece(p)))
+        .zip(spans)
+        .map(|(p, span)| {
+            *known.entry(p).or_insert_with(|| {
+                let entry = texts
+                    .words_at(part, span.start)
+                    .iter()
+                    .find(|&&(len, _)| len == p.len())
+                    .map(|&(_, e)| e);
+                is_nominal_piece(p, entry)
+            })
+        })
         .collect();
     for (i, first) in spans.iter().enumerate() {
         let mut end = first.end;
@@ -292,7 +423,7 @@ fn candidates<'a>(text: &'a str, spans: &[Span], found: &mut FxHashMap<&'a str, 
         }
         let mut all_nominal = nominal[i];
         // The dictionary words that start here, found in one walk.
-        let words = lexicon::words_at(&text[first.start..], MAX_CHARS);
+        let words = texts.words_at(part, first.start);
         for (j, next) in spans
             .iter()
             .enumerate()
@@ -327,12 +458,12 @@ fn candidates<'a>(text: &'a str, spans: &[Span], found: &mut FxHashMap<&'a str, 
 
 /// Whether a word can be part of a compound noun: a noun or name jieba knows, or a word of
 /// two or more characters it does not; a single character only when it is a noun (碳, 港).
-fn is_nominal_piece(piece: &str) -> bool {
+fn is_nominal_piece(piece: &str, entry: Option<lexicon::Entry>) -> bool {
     if !piece.chars().all(is_han) || piece.chars().any(is_numeral) || STOP_SET.contains(piece) {
         return false;
     }
     let single = piece.chars().nth(1).is_none();
-    match lexicon::lookup(piece) {
+    match entry {
         Some(e) if single => e.class == Class::Noun && !piece.chars().any(is_function_char),
         Some(e) => e.class.is_nominal(),
         None => !single && !has_function_edge(piece),
@@ -366,17 +497,16 @@ fn is_place_suffix(piece: &str) -> bool {
 /// People's names that ICU and jieba do not know (林|晓帆, 王|建国): a common surname and one
 /// or two more characters, used two or more times and every time whole (the name of three
 /// characters is taken when its first two never stand without the third).
-fn names<'a>(texts: &[&'a str], found: &mut FxHashMap<&'a str, Found>) {
-    let all: String = texts.join("\n");
+fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
     let mut counted: FxHashMap<&'a str, usize> = FxHashMap::default();
     let mut uses = |word: &'a str| {
         *counted
             .entry(word)
-            .or_insert_with(|| occurrences(&all, word))
+            .or_insert_with(|| texts.uses(word).count())
     };
-    for (index, text) in texts.iter().enumerate() {
+    for (index, text) in texts.parts.iter().enumerate() {
         for (at, c) in text.char_indices() {
-            if !SURNAMES.contains(&c) {
+            if !SURNAME_SET.contains(&c) {
                 continue;
             }
             let rest = &text[at..];
@@ -412,32 +542,198 @@ fn names<'a>(texts: &[&'a str], found: &mut FxHashMap<&'a str, Found>) {
     }
 }
 
-/// Whether some use of `word` in `text` is cut across by a dictionary word: a word of two to
-/// six characters.that starts before it and ends inside, or starts inside and ends after
+/// Terms the text puts in quotation marks or book title marks, if short: a quotation of
+/// speech is longer than a name.
+fn marked<'a>(texts: &[&'a str], found: &mut FxHashMap<&'a str, Found>) {
+    for (index, text) in texts.iter().enumerate() {
+        for (open, close) in [('“', '”'), ('《', '》'), ('「', '」')] {
+            let mut rest = 0;
+            while let Some(start) = text[rest..].find(open).map(|i| rest + i + open.len_utf8()) {
+                let Some(end) = text[start..].find(close).map(|i| start + i) else {
+                    break;
+                };
+                rest = end;
+                let term = &text[start..end];
+                let chars = term.chars().count();
+                if (2..=MAX_CHARS).contains(&chars)
+                    && term.chars().all(is_han)
+                    && !term.chars().all(is_numeral)
+                {
+                    found.entry(term).or_insert(Found {
+                        origin: Origin::Marked,
+                        first: (index, start),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Each candidate grown to the whole of what the article writes: while every use of it in
+/// the headline and lead has the same character on one side, and the lead uses it at least
+/// twice, that character belongs to it. ICU's dictionary lacks most new compounds and names
+/// and cuts them where it knows a shorter word (三星|堆, 采|棉机, 心脏|骤停); what the
+/// article always writes together is one word, and the piece alone is a fragment.
+///
+/// The headline's uses are checked but not counted: it often repeats a phrase of the lead
+/// sentence, which would make a phrase look like a word.
+fn closed<'a>(
+    texts: &Texts<'a>,
+    mut found: FxHashMap<&'a str, Found>,
+) -> FxHashMap<&'a str, Found> {
+    // Sorted, so that which of two candidates growing into the same word names it does not
+    // depend on the order of a hash map.
+    let mut grown: Vec<(&'a str, Found)> = found
+        .iter()
+        .filter_map(|(&word, &how)| {
+            let whole = grow(texts, word);
+            (whole.len() != word.len()).then_some((
+                whole,
+                Found {
+                    origin: Origin::Phrase,
+                    first: how.first,
+                },
+            ))
+        })
+        .collect();
+    grown.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.first.cmp(&b.1.first)));
+    for (word, how) in grown {
+        found.entry(word).or_insert(how);
+    }
+    found
+}
+
+/// `word` extended on either side while most of its uses agree on the next character.
+fn grow<'a>(index: &Texts<'a>, word: &'a str) -> &'a str {
+    let texts = index.parts;
+    let mut word = word;
+    let mut uses: Vec<(usize, usize)> = Vec::new();
+    loop {
+        uses.clear();
+        uses.extend(index.uses(word));
+        if uses.iter().filter(|(i, _)| *i > 0).count() < 2 || word.chars().count() >= MAX_CHARS {
+            return word;
+        }
+        // The character most uses have on one side, and where one of those uses is.
+        let agreed = |side: &dyn Fn(usize, usize) -> Option<char>| {
+            let mut counts: Vec<(char, usize, usize, (usize, usize))> = Vec::new();
+            for &(i, at) in &uses {
+                let Some(c) = side(i, at) else { continue };
+                match counts.iter_mut().find(|(d, ..)| *d == c) {
+                    Some(entry) => {
+                        entry.1 += 1;
+                        entry.2 += usize::from(i > 0);
+                    }
+                    None => counts.push((c, 1, usize::from(i > 0), (i, at))),
+                }
+            }
+            let &(c, n, in_body, at) = counts.iter().max_by_key(|(_, n, ..)| *n)?;
+            (in_body >= 2 && n * 3 >= uses.len() * GROW_SHARE && is_han(c) && !is_numeral(c))
+                .then_some((c, at))
+        };
+        // A function character (中, 以) joins only where the dictionary has a word across
+        // the seam (中|国科学技术大学, 以|旧换新): otherwise it is grammar around the word.
+        let left = agreed(&|i, at| texts[i][..at].chars().next_back()).filter(|&(c, (i, at))| {
+            let start = at - c.len_utf8();
+            !is_function_char(c)
+                || index
+                    .words_at(i, start)
+                    .iter()
+                    .any(|&(len, _)| len > c.len_utf8() && start + len <= at + word.len())
+        });
+        if let Some((c, (i, at))) = left {
+            word = &texts[i][at - c.len_utf8()..at + word.len()];
+            continue;
+        }
+        let right =
+            agreed(&|i, at| texts[i][at + word.len()..].chars().next()).filter(|&(c, (i, at))| {
+                let end = at + word.len() + c.len_utf8();
+                !is_function_char(c)
+                    || word.char_indices().skip(1).any(|(j, _)| {
+                        index
+                            .words_at(i, at + j)
+                            .iter()
+                            .any(|&(len, _)| at + j + len == end)
+                    })
+            });
+        match right {
+            Some((c, (i, at))) => word = &texts[i][at..at + word.len() + c.len_utf8()],
+            None => return word,
+        }
+    }
+}
+
+/// Share of a word's uses, in thirds, that must agree on a neighbour for it to grow.
+const GROW_SHARE: usize = 2;
+
+/// Whether the uses of `word` are cut across by a dictionary word: a word of two to four
+/// characters that starts before it and ends inside, or starts inside and ends after
 /// (春|季清漂 of 春季清漂, 编|程大赛 of 编程大赛). ICU's dictionary misses words and then cuts
-/// next to them; the piece it leaves is no word, whatever it looks like.
-fn straddled(text: &str, word: &str) -> bool {
-    // Two uses tell: a word cut out of its neighbours is cut the same way each time.
-    memchr::memmem::find_iter(text.as_bytes(), word.as_bytes())
-        .take(2)
-        .any(|at| {
+/// next to them; the piece it leaves is no word, whatever it looks like. One use cut across
+/// proves nothing (从|中国科学技术大学 has 从中 across the seam).
+fn straddled(texts: &Texts, word: &str) -> bool {
+    // Two uses of the headline and two of the lead tell: a word cut out of its neighbours
+    // is cut the same way each time.
+    let mut headline = 0;
+    let mut body = 0;
+    texts
+        .uses(word)
+        .filter(|&(i, _)| {
+            let seen = if i == 0 { &mut headline } else { &mut body };
+            *seen += 1;
+            *seen <= 2
+        })
+        .all(|(i, at)| {
+            let text = texts.parts[i];
             let end = at + word.len();
             // Words starting up to three characters before, ending inside.
-            let before = text[..at].char_indices().rev().take(3).map(|(i, _)| i);
-            let from_before = before.into_iter().any(|start| {
-                lexicon::words_at(&text[start..], 4)
+            let mut before = text[..at].char_indices().rev().take(3).map(|(i, _)| i);
+            let from_before = before.any(|start| {
+                texts
+                    .words_at(i, start)
                     .iter()
+                    .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
                     .any(|&(len, _)| start + len > at && start + len < end)
             });
             // Words starting inside (not at its start), ending after it.
-            let inside = word.char_indices().skip(1).map(|(i, _)| at + i);
             from_before
-                || inside.into_iter().any(|start| {
-                    lexicon::words_at(&text[start..], 4)
-                        .iter()
-                        .any(|&(len, _)| start + len > end)
-                })
+                || word
+                    .char_indices()
+                    .skip(1)
+                    .map(|(j, _)| at + j)
+                    .any(|start| {
+                        texts
+                            .words_at(i, start)
+                            .iter()
+                            .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
+                            .any(|&(len, _)| start + len > end)
+                    })
         })
+}
+
+/// Whether a long word ends with a verb of two characters jieba knows (…扩建工程完工,
+/// …港口今天开通): a clause the article repeats, not a name. (A short one is often a topic an
+/// editor names by its verb: 心脏骤停, 急救培训.)
+fn ends_with_a_verb(word: &str) -> bool {
+    word.chars().count() >= 6
+        && word.char_indices().rev().nth(1).is_some_and(|(at, _)| {
+            at > 0 && lexicon::lookup(&word[at..]).is_some_and(|e| e.class == Class::Verb)
+        })
+}
+
+/// Whether a word is an address, two places one inside the other (浙江省宁海县, 赣州市信丰县):
+/// each is a keyword, the two together are not.
+fn places_in_a_row(word: &str) -> bool {
+    let Some(last) = word.chars().next_back() else {
+        return false;
+    };
+    is_place_suffix(last.encode_utf8(&mut [0; 4]))
+        && word[..word.len() - last.len_utf8()]
+            .char_indices()
+            .skip(2)
+            .any(|(at, c)| {
+                matches!(c, '省' | '市' | '县' | '州') && at + c.len_utf8() + 6 <= word.len()
+            })
 }
 
 /// Whether a two-character word starts with a character jieba knows as a verb: 开园, 用冰
@@ -448,11 +744,6 @@ fn opens_with_a_verb(word: &str) -> bool {
         return false;
     };
     lexicon::lookup(&word[..second]).is_some_and(|e| e.class == Class::Verb)
-}
-
-/// Non-overlapping occurrences of `word` in `text`.
-fn occurrences(text: &str, word: &str) -> usize {
-    memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()).count()
 }
 
 /// A candidate with its score.
@@ -469,14 +760,13 @@ struct Ranked<'a> {
 /// stop words, numbers, the reporters, and words of the body used once that neither the
 /// headline nor the dictionary vouches for.
 ///
-/// The score is tf-idf weighted by kind: uses in the body, plus [`HEADLINE_BONUS`] when the
-/// headline has it, times how rare the word is in jieba's corpus; names weigh more
+/// The score is tf-idf weighted by kind: 1 + ln(uses in the lead), plus [`HEADLINE_BONUS`]
+/// when the headline has it, times how rare the word is in jieba's corpus; names weigh more
 /// ([`NAME_WEIGHT`]), nouns made of verbs less, the dateline's place more.
 fn rank<'a>(
     word: &'a str,
     found: Found,
-    headline: &str,
-    body: &str,
+    texts: &Texts<'a>,
     place: Option<&str>,
     reporters: &[String],
 ) -> Option<Ranked<'a>> {
@@ -491,8 +781,8 @@ fn rank<'a>(
     // for nothing, as if unknown.
     let entry = known.filter(|e| e.freq >= TRUSTED_FREQ);
     let class = entry.map(|e| e.class);
-    let uses = occurrences(body, word);
-    let in_headline = headline.contains(word);
+    let uses = texts.body_uses(word);
+    let in_headline = texts.in_headline(word);
     if uses == 0 && !in_headline {
         return None;
     }
@@ -506,19 +796,24 @@ fn rank<'a>(
     if entry.is_none()
         && !at_dateline
         && (has_function_edge(word)
+            || places_in_a_row(word)
+            || (found.origin == Origin::Phrase && ends_with_a_verb(word))
             || (found.origin == Origin::Word && (uses < 2 || opens_with_a_verb(word)))
-            || straddled(headline, word)
-            || straddled(body, word))
+            || (found.origin != Origin::Marked && straddled(texts, word)))
     {
         return None;
     }
     let weight = match (class, found.origin) {
         (Some(c), _) if c.is_name() => NAME_WEIGHT,
-        (_, Origin::Person | Origin::Place) => NAME_WEIGHT,
+        (_, Origin::Person | Origin::Place | Origin::Marked) => NAME_WEIGHT,
         (Some(Class::VerbalNoun), _) => VERBAL_NOUN_WEIGHT,
         _ => 1.0,
     };
-    let tf = uses as f32 + if in_headline { HEADLINE_BONUS } else { 0.0 };
+    let tf = if uses > 0 {
+        1.0 + (uses as f32).ln()
+    } else {
+        0.0
+    } + if in_headline { HEADLINE_BONUS } else { 0.0 };
     let score = tf
         * lexicon::idf(entry)
         * weight
@@ -538,23 +833,43 @@ fn rank<'a>(
 /// Drops the candidates that are only ever part of a longer one that ranks about as high
 /// ([`ABSORB`]; 霞客 of 徐霞客, 冰雪大 of 冰雪大世界): pieces, not words of their own.
 fn drop_fragments(ranked: &mut Vec<Ranked>) {
-    let keep: Vec<bool> = ranked
+    // Each candidate's pieces, found by looking up the substrings of each longer one rather
+    // than comparing every pair.
+    let at: FxHashMap<&str, usize> = ranked
         .iter()
-        .map(|short| {
-            let inside: usize = ranked
-                .iter()
-                .filter(|long| {
-                    long.word.len() > short.word.len()
-                        && long.word.contains(short.word)
-                        && long.score >= short.score * ABSORB
-                })
-                .map(|long| long.uses * occurrences(long.word, short.word))
-                .sum();
-            inside == 0 || short.uses > inside
-        })
+        .enumerate()
+        .map(|(k, r)| (r.word, k))
         .collect();
-    let mut keep = keep.into_iter();
-    ranked.retain(|_| keep.next().unwrap_or(true));
+    let mut inside = vec![0usize; ranked.len()];
+    for long in ranked.iter() {
+        let bounds: Vec<usize> = long
+            .word
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([long.word.len()])
+            .collect();
+        let mut seen: Vec<usize> = Vec::new();
+        for (x, &start) in bounds.iter().enumerate() {
+            for &end in &bounds[x + 1..] {
+                if end - start == long.word.len() {
+                    continue;
+                }
+                let Some(&k) = at.get(&long.word[start..end]) else {
+                    continue;
+                };
+                if long.score >= ranked[k].score * ABSORB && !seen.contains(&k) {
+                    seen.push(k);
+                    inside[k] += long.uses * long.word.matches(ranked[k].word).count();
+                }
+            }
+        }
+    }
+    let mut k = 0;
+    ranked.retain(|short| {
+        let keep = inside[k] == 0 || short.uses > inside[k];
+        k += 1;
+        keep
+    });
 }
 
 /// The keywords, best first: never one inside another (the better of 五常 and 五常市), at
@@ -697,13 +1012,30 @@ fn is_candidate(word: &str) -> bool {
 }
 
 /// Whether a word jieba does not know starts or ends with a function character (的, 了, 在,
-/// 中...): a phrase cut at the wrong place, not a word. (Known words may: 中国, 上海.)
+/// 中...): a phrase cut at the wrong place, not a word. Not when the character is part of a
+/// dictionary word at that edge (中国 in 中国科学技术大学, 集中 in 药品集中): known words may
+/// hold such characters (中国, 上海).
 fn has_function_edge(word: &str) -> bool {
-    [word.chars().next(), word.chars().next_back()]
-        .into_iter()
-        .flatten()
-        .any(is_function_char)
+    let opens = word.chars().next().is_some_and(|c| {
+        let mut words = Vec::new();
+        lexicon::words_at(word, MAX_CHARS, &mut words);
+        is_function_char(c) && !words.iter().any(|&(len, _)| len > c.len_utf8())
+    });
+    let closes = word.chars().next_back().is_some_and(|c| {
+        is_function_char(c)
+            && !word
+                .char_indices()
+                .rev()
+                .skip(1)
+                .take(3)
+                .any(|(at, _)| lexicon::lookup(&word[at..]).is_some())
+    });
+    opens || closes
 }
+
+/// [`SURNAMES`] as a set: asked of every character of every article.
+static SURNAME_SET: LazyLock<FxHashSet<char>> =
+    LazyLock::new(|| SURNAMES.iter().copied().collect());
 
 /// [`STOP_WORDS`] as a set: looked up for every word of every article.
 static STOP_SET: LazyLock<FxHashSet<&'static str>> =
@@ -1126,6 +1458,49 @@ mod kinds {
         assert!(!words.iter().any(|w| w == "霞客"), "{words:?}");
         // The reporter of the byline is no keyword.
         assert!(!words.iter().any(|w| w.contains("晓帆")), "{words:?}");
+    }
+
+    #[test]
+    fn a_compound_the_dictionaries_lack_stays_whole() {
+        // ICU cuts 采棉机 next to a word it knows; the article always writes it whole.
+        let words = keywords(
+            "阿克苏采棉机进入作业高峰",
+            &[
+                "中新网阿克苏10月8日电 阿克苏地区三千多台采棉机进入作业高峰,棉田里一派繁忙。",
+                "一台采棉机一天可采收棉花三百亩,当地合作社今年新购采棉机二十台。",
+                "棉农说,采棉机作业让采收成本明显下降。",
+            ],
+        );
+        assert!(words.contains(&"采棉机".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w == "棉机"), "{words:?}");
+    }
+
+    #[test]
+    fn an_organisation_keeps_its_country_in_front() {
+        // 中 is grammar in 在中, but part of 中国 here: the name is grown across it.
+        let words = keywords(
+            "量子计算机走出实验室",
+            &[
+                "中新网合肥12月3日电 中国科学技术大学在量子信息领域深耕多年,培养了大批科研人才。",
+                "一批从中国科学技术大学走出来的团队创办企业,推动量子计算机走向市场。",
+                "中国科学技术大学教授说,量子计算机的应用场景正在拓展。",
+            ],
+        );
+        assert!(words.contains(&"中国科学技术大学".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w == "科学技术大学"), "{words:?}");
+    }
+
+    #[test]
+    fn a_quoted_name_is_a_keyword_and_an_address_is_not() {
+        let words = keywords(
+            "“湖超”决赛落幕 湖滨村队夺冠",
+            &[
+                "中新网宁波7月28日电 浙江省宁海县27日晚举行“湖超”决赛,湖滨村队夺冠。",
+                "“湖超”诞生于去年,球员大多是当地村民。宁海县将继续办好“湖超”。",
+            ],
+        );
+        assert!(words.contains(&"湖超".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w == "浙江省宁海县"), "{words:?}");
     }
 
     #[test]
