@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use bifeed::article::{Context, extract_keywords, parse};
+use bifeed::{Context, extract_keywords, parse};
 use chrono::{FixedOffset, TimeZone};
 
 /// An editor's tag: its acceptable forms.
@@ -89,7 +89,7 @@ fn main() {
     let mut first_call = None;
     for (name, tags) in &tags {
         let bytes = std::fs::read(dir.join("articles").join(name)).expect("article");
-        let text = bifeed::source::decode(&bytes).expect("decodes");
+        let text = bifeed::decode(&bytes).expect("decodes");
         let parsed = parse(&text.text, &ctx(name)).expect("parses");
         let Some(zh) = parsed.article.zh else {
             eprintln!("{name}: no Chinese part");

@@ -57,6 +57,14 @@ pub enum Command {
     },
 }
 
+impl Cli {
+    /// Whether the command keeps running until stopped (`watch`, `serve`): its log lines then
+    /// need the time, a one-shot command's do not.
+    pub fn runs_until_stopped(&self) -> bool {
+        matches!(self.command, Command::Watch { .. } | Command::Serve { .. })
+    }
+}
+
 /// Where to read and write; each overrides the config file.
 #[derive(Debug, Args)]
 pub struct Paths {

@@ -12,7 +12,8 @@ use chrono::FixedOffset;
 use serde::Deserialize;
 use url::Url;
 
-use crate::feed::{Author, Channel, Site, remove_xml_forbidden};
+use crate::site::{Author, Channel, Site};
+use crate::text::remove_xml_forbidden;
 
 /// The config file looked for in the current folder when `--config` is not given.
 pub const DEFAULT_FILE: &str = "bifeed.yaml";
@@ -301,15 +302,6 @@ impl Config {
         }
         Ok(config)
     }
-
-    /// Changes the public base URL (and the id prefix derived from it, unless one was set).
-    pub fn set_base_url(&mut self, url: Url) {
-        let derived = self.site.id_prefix == default_id_prefix(&self.site.base_url);
-        self.site.base_url = with_trailing_slash(url);
-        if derived {
-            self.site.id_prefix = default_id_prefix(&self.site.base_url);
-        }
-    }
 }
 
 fn with_trailing_slash(mut url: Url) -> Url {
@@ -432,9 +424,7 @@ impl<'de> Deserialize<'de> for WebUrl {
         d.deserialize_str(Validated(
             "an absolute http(s) URL",
             |text| match Url::parse(text) {
-                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
-                    Ok(WebUrl(url))
-                }
+                Ok(url) if crate::text::is_web_url(&url) => Ok(WebUrl(url)),
                 Ok(_) => Err(format!("`{text}` is not an http or https URL")),
                 Err(e) => Err(format!("`{text}` is not an absolute URL ({e})")),
             },
@@ -469,21 +459,6 @@ impl<T> serde::de::Visitor<'_> for Validated<T> {
 
     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
         (self.1)(text).map_err(E::custom)
-    }
-}
-
-impl fmt::Display for Config {
-    /// The effective settings, as `bifeed check` reports them.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "articles {}, output {}, base URL {}, limit {}, time zone {}",
-            self.articles.display(),
-            self.output.display(),
-            self.site.base_url,
-            self.limit,
-            self.timezone
-        )
     }
 }
 

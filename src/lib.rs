@@ -9,63 +9,28 @@
 //!
 //! [`build`] drives it once; `watch` and `serve` reuse the same stages.
 
-pub mod article;
-pub mod build;
-pub mod check;
-pub mod cli;
-pub mod collection;
-pub mod config;
-pub mod feed;
-pub mod limits;
-pub mod output;
-pub mod serve;
-pub mod source;
-pub mod watch;
+mod article;
+mod build;
+mod cli;
+pub mod cmd;
+mod collection;
+mod config;
+mod diagnostic;
+mod lang;
+mod limits;
+mod publish;
+mod render;
+mod selection;
+mod serve;
+mod site;
+mod source;
+mod text;
+mod watch;
 
-/// The two languages every article can carry, each published as its own pair of feeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
-
-    /// The folder under the output directory that holds this language's feeds.
-    pub fn dir(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    /// BCP 47 tag written into `<language>` and `xml:lang`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    /// What joins the items of a list of names in running text: `王明、李华`, `Wang Ming, Li Hua`.
-    pub fn list_separator(self) -> &'static str {
-        match self {
-            Lang::Zh => "、",
-            Lang::En => ", ",
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        }
-    }
-}
-
-impl std::fmt::Display for Lang {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.dir())
-    }
-}
+pub use article::{Article, Context, Version, extract_keywords, parse};
+pub use cli::Cli;
+pub use collection::{FileOutcome, outcomes};
+pub use config::{Config, Sources};
+pub use lang::Lang;
+pub use render::render;
+pub use source::decode;

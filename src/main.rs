@@ -1,11 +1,10 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use bifeed::cli::{Cli, Command};
+use bifeed::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -17,12 +16,12 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_target(false);
     // A one-shot command's lines need no clock; a long-running one's do.
-    if matches!(cli.command, Command::Watch { .. } | Command::Serve { .. }) {
+    if cli.runs_until_stopped() {
         logs.init();
     } else {
         logs.without_time().init();
     }
-    match run(cli) {
+    match bifeed::cmd::run(cli) {
         Ok(code) => code,
         Err(e) => {
             tracing::error!("{e:#}");
@@ -40,47 +39,5 @@ fn ignore_file_size_signal() {
     if let Err(e) = unsafe { signal_hook::low_level::register(signal_hook::consts::SIGXFSZ, || {}) }
     {
         tracing::debug!("cannot handle SIGXFSZ: {e}");
-    }
-}
-
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
-        Command::Build { paths, strict } => {
-            let config = paths.sources().load()?;
-            let summary = bifeed::build::build(&config, strict)
-                .with_context(|| format!("building feeds from {}", config.articles.display()))?;
-            tracing::info!("{summary} → {}", config.output.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Watch { paths, poll } => {
-            bifeed::limits::open_files();
-            let poll = poll.map(std::time::Duration::from_millis);
-            let watcher = bifeed::watch::Watcher::new(paths.sources(), poll)?;
-            bifeed::watch::stop_on_signals(watcher.stopper())
-                .context("installing signal handlers")?;
-            watcher.run()?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Serve { paths, addr, poll } => {
-            let poll = poll.map(std::time::Duration::from_millis);
-            bifeed::serve::run(paths.sources(), addr, poll)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Check { config, articles } => {
-            let sources = bifeed::config::Sources {
-                file: config,
-                articles,
-                ..Default::default()
-            };
-            let config = sources.load()?;
-            let files = bifeed::collection::outcomes(&config)
-                .with_context(|| format!("checking {}", config.articles.display()))?;
-            let counts = bifeed::check::report(files, &mut std::io::stdout().lock())?;
-            Ok(if counts.rejected > 0 {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
     }
 }

@@ -377,7 +377,7 @@ impl Files {
         }
         let mut rel = segments.join("/");
         if rel.is_empty() {
-            rel = crate::feed::INDEX_PAGE.to_string();
+            rel = crate::selection::INDEX_PAGE.to_string();
         }
         let published = crate::watch::published(&self.published);
         published
@@ -649,7 +649,7 @@ mod tests {
 
     fn files(folder: &Path, names: &[&str]) -> Files {
         Files {
-            published: Arc::new(std::sync::RwLock::new(crate::build::Outputs {
+            published: Arc::new(std::sync::RwLock::new(crate::publish::Outputs {
                 folder: folder.to_path_buf(),
                 files: names.iter().map(|n| n.to_string()).collect(),
             })),

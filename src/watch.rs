@@ -75,7 +75,7 @@ pub enum WatchError {
     #[error("cannot watch for file changes: {0}")]
     Notify(#[from] notify::Error),
     #[error(transparent)]
-    Lock(#[from] crate::output::LockError),
+    Lock(#[from] crate::publish::folder::LockError),
     #[error("cannot resolve {}: {error}", path.display())]
     Path {
         path: PathBuf,
@@ -84,11 +84,11 @@ pub enum WatchError {
 }
 
 /// What the watcher last published, shared with whoever serves it.
-pub type Published = std::sync::Arc<std::sync::RwLock<build::Outputs>>;
+pub type Published = std::sync::Arc<std::sync::RwLock<crate::publish::Outputs>>;
 
 /// What was last published. A writer that panicked left whole `Outputs` (they are replaced
 /// in one assignment), so a poisoned lock is read all the same.
-pub fn published(published: &Published) -> std::sync::RwLockReadGuard<'_, build::Outputs> {
+pub fn published(published: &Published) -> std::sync::RwLockReadGuard<'_, crate::publish::Outputs> {
     published
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -122,7 +122,7 @@ pub struct Watcher {
     waiting_for_busy: bool,
     published: Published,
     /// The output folder, held against a second bifeed writing it.
-    lock: crate::output::Lock,
+    lock: crate::publish::folder::Lock,
     /// When to check that the files last published are still there.
     outputs_check_at: Instant,
     /// When a line about unreadable files was last logged, and how many were not logged since.
@@ -163,10 +163,10 @@ impl Watcher {
         let (tx, rx) = channel();
         let poll = poll_override.or(config.watch.poll);
         let fs = FsWatch::new(tx.clone(), poll)?;
-        let published = std::sync::Arc::new(std::sync::RwLock::new(build::Outputs::expected(
-            &config.output,
-        )));
-        let lock = crate::output::Lock::take(&config.output)?;
+        let published = std::sync::Arc::new(std::sync::RwLock::new(
+            crate::publish::Outputs::expected(&config.output),
+        ));
+        let lock = crate::publish::folder::Lock::take(&config.output)?;
         Ok(Watcher {
             sources,
             poll_override,
@@ -406,8 +406,10 @@ impl Watcher {
             Ok(mut summary) => {
                 self.retry_at = None;
                 self.retry_delay = None;
-                let outputs =
-                    build::Outputs::new(&self.config.output, std::mem::take(&mut summary.outputs));
+                let outputs = crate::publish::Outputs::new(
+                    &self.config.output,
+                    std::mem::take(&mut summary.outputs),
+                );
                 match self.published.write() {
                     Ok(mut published) => *published = outputs,
                     Err(poisoned) => *poisoned.into_inner() = outputs,
@@ -511,7 +513,7 @@ impl Watcher {
             Ok(config) if config == self.config => false,
             Ok(config) => {
                 if config.output != self.config.output {
-                    match crate::output::Lock::take(&config.output) {
+                    match crate::publish::folder::Lock::take(&config.output) {
                         Ok(lock) => self.lock = lock,
                         Err(e) => {
                             tracing::error!("{e}; keeping the previous configuration");
@@ -633,7 +635,7 @@ fn relevance(
             .unwrap_or_default();
         if rel.as_os_str().is_empty()
             || is_watched_folder(path)
-            || (!name.starts_with('.') && path.is_dir())
+            || (!source::is_hidden(&name) && path.is_dir())
         {
             interests.push(Interest::Folder);
         } else if source::is_article_name(&name) {

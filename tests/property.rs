@@ -2,9 +2,9 @@
 
 mod common;
 
-use bifeed::article::{Context, parse};
-use bifeed::config::Config;
-use bifeed::feed::render;
+use bifeed::Config;
+use bifeed::render;
+use bifeed::{Context, parse};
 use chrono::{FixedOffset, TimeZone};
 use proptest::prelude::*;
 
@@ -18,10 +18,10 @@ fn context() -> Context {
 }
 
 /// Renders whatever `text` parses to and checks all four feeds.
-fn assert_feeds_valid(text: &str) -> Option<bifeed::article::Article> {
+fn assert_feeds_valid(text: &str) -> Option<bifeed::Article> {
     let parsed = parse(text, &context()).ok()?;
     let article = parsed.article;
-    let files = render(&Config::default().site, &[&article], 50);
+    let files = render(&Config::default().site, &[&article], 50).expect("every feed renders");
     let mut feeds = 0;
     for file in &files {
         if file.path == "feeds.opml" {

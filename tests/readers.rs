@@ -137,7 +137,7 @@ fn site_of(articles: &Path) -> Site {
 
 /// Every item of every feed, by feed path and item id, from the article files.
 fn expectations(site: &Site, base: &str) -> BTreeMap<(&'static str, String), Expected> {
-    let config = bifeed::config::Sources {
+    let config = bifeed::Sources {
         file: Some(site.dir.path().join("bifeed.yaml")),
         articles: Some(site.articles()),
         ..Default::default()
@@ -145,7 +145,7 @@ fn expectations(site: &Site, base: &str) -> BTreeMap<(&'static str, String), Exp
     .load()
     .unwrap();
     let mut expected = BTreeMap::new();
-    for file in bifeed::collection::outcomes(&config).unwrap() {
+    for file in bifeed::outcomes(&config).unwrap() {
         let Ok(parsed) = file.result else { continue };
         let a = parsed.article;
         for (lang, version) in [("zh", &a.zh), ("en", &a.en)] {

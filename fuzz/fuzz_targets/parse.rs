@@ -1,8 +1,8 @@
 //! Any bytes as an article file: decoding and parsing never panic.
 #![no_main]
 
-use bifeed::article::{Context, parse};
-use bifeed::source::decode;
+use bifeed::{Context, parse};
+use bifeed::decode;
 use chrono::{FixedOffset, TimeZone};
 use libfuzzer_sys::fuzz_target;
 

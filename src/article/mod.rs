@@ -16,6 +16,7 @@ use chrono::{DateTime, FixedOffset};
 use url::Url;
 
 use crate::Lang;
+pub use crate::diagnostic::{Rejection, Warning};
 
 /// One article file, understood.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,13 +53,6 @@ impl Article {
         match lang {
             Lang::Zh => self.zh.as_ref(),
             Lang::En => self.en.as_ref(),
-        }
-    }
-
-    pub fn version_mut(&mut self, lang: Lang) -> Option<&mut Version> {
-        match lang {
-            Lang::Zh => self.zh.as_mut(),
-            Lang::En => self.en.as_mut(),
         }
     }
 }
@@ -115,21 +109,6 @@ impl std::fmt::Display for KeywordSource {
             KeywordSource::Missing => f.write_str("none listed"),
         }
     }
-}
-
-/// Something worth telling the user about a file that was still accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    pub line: usize,
-    pub message: String,
-}
-
-/// Why a file was left out of the feeds.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {reason}")]
-pub struct Rejection {
-    pub line: usize,
-    pub reason: String,
 }
 
 /// An accepted article and what was noticed while reading it.

@@ -10,7 +10,7 @@ use super::byline;
 use super::date::{self, DateSource, Dateline, UrlDate};
 use super::keywords::split_listed;
 use super::{Article, KeywordSource, Parsed, Rejection, Version, Warning};
-use crate::feed::remove_xml_forbidden;
+use crate::text::{is_han, remove_xml_forbidden};
 
 /// What the parser needs to know about the file besides its text.
 #[derive(Debug, Clone)]
@@ -203,10 +203,6 @@ fn split_languages<'a>(lines: &[Line<'a>]) -> (Vec<Line<'a>>, Vec<Line<'a>>) {
     } else {
         (Vec::new(), lines.to_vec())
     }
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// `英语如下:`, `英语如下：`, `英语如下`, `英文如下:`, traditional `英語如下`, as a line of
@@ -540,7 +536,7 @@ fn parse_source_url(value: &str) -> Result<Url, String> {
         token
     };
     match Url::parse(candidate) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Ok(url),
+        Ok(url) if crate::text::is_web_url(&url) => Ok(url),
         Ok(url) => Err(format!(
             "source link uses the `{}:` scheme; only http and https become links",
             url.scheme()

@@ -24,6 +24,8 @@ mod lexicon;
 
 use lexicon::Class;
 
+use crate::text::is_han;
+
 /// Most keywords an extracted list holds.
 const MAX: usize = 5;
 /// Fewest keywords an extracted list holds when the text has that many candidates.
@@ -1040,15 +1042,6 @@ static SURNAME_SET: LazyLock<FxHashSet<char>> =
 /// [`STOP_WORDS`] as a set: looked up for every word of every article.
 static STOP_SET: LazyLock<FxHashSet<&'static str>> =
     LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-
-fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{4E00}'..='\u{9FFF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{20000}'..='\u{2A6DF}'
-        | '\u{2A700}'..='\u{2EBEF}'
-        | '\u{F900}'..='\u{FAFF}')
-}
 
 /// Words that appear in any news story whatever it is about: pronouns, conjunctions, adverbs,
 /// generic verbs of reporting and effort, wire-copy boilerplate, and a few fragments ICU's

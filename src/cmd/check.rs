@@ -4,6 +4,9 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
 
 use crate::Lang;
 use crate::collection::{FileOutcome, clash_message};
@@ -109,4 +112,23 @@ pub fn report(
         counts.files, counts.accepted, counts.rejected, counts.warnings
     )?;
     Ok(counts)
+}
+
+/// `bifeed check`: reads every article and reports what it found, without writing anything;
+/// fails when a file is rejected.
+pub fn run(config: Option<PathBuf>, articles: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let sources = crate::config::Sources {
+        file: config,
+        articles,
+        ..Default::default()
+    };
+    let config = sources.load()?;
+    let files = crate::collection::outcomes(&config)
+        .with_context(|| format!("checking {}", config.articles.display()))?;
+    let counts = report(files, &mut std::io::stdout().lock())?;
+    Ok(if counts.rejected > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

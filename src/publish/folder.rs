@@ -1,4 +1,4 @@
-//! Writing the output folder: atomically, and only what changed.
+//! Writing files into the output folder: atomically, and only what changed.
 //!
 //! A feed reader may fetch a feed at any moment, and bifeed may be killed at any moment, so a
 //! file is never written in place: the new bytes go to a temporary file in the same folder,
@@ -98,7 +98,6 @@ const LOCK_FILE: &str = ".bifeed.lock";
 #[derive(Debug)]
 pub struct Lock {
     _file: fs::File,
-    pub folder: std::path::PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,10 +154,7 @@ impl Lock {
         }
         file.set_len(0).map_err(io)?;
         writeln!(file, "pid {}", std::process::id()).map_err(io)?;
-        Ok(Lock {
-            _file: file,
-            folder: folder.to_path_buf(),
-        })
+        Ok(Lock { _file: file })
     }
 }
 

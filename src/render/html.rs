@@ -133,7 +133,7 @@ fn literal_reference<'a>(event: Event<'a>, written: &'a str) -> Event<'a> {
 /// decodes where [`literal_reference`] does not reach).
 fn xml_safe(event: Event<'_>) -> Event<'_> {
     fn clean(t: CowStr<'_>) -> CowStr<'_> {
-        match super::remove_xml_forbidden(&t) {
+        match crate::text::remove_xml_forbidden(&t) {
             std::borrow::Cow::Borrowed(_) => t,
             std::borrow::Cow::Owned(cleaned) => CowStr::from(cleaned),
         }
@@ -210,9 +210,7 @@ fn safe_events(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>> {
 }
 
 fn is_web_url(dest: &str) -> bool {
-    url::Url::parse(dest)
-        .map(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-        .unwrap_or(false)
+    url::Url::parse(dest).is_ok_and(|u| crate::text::is_web_url(&u))
 }
 
 #[cfg(test)]

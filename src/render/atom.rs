@@ -6,10 +6,10 @@ use atom_syndication::{
 
 use chrono::{DateTime, FixedOffset};
 
-use super::{Format, Item, Site, feed_path, html, latest_update, plain_text};
+use super::{Format, Item, RenderError, Site, feed_path, html, latest_update, plain_text};
 use crate::Lang;
 
-pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Vec<u8> {
+pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Result<Vec<u8>, RenderError> {
     let meta = site.channel(lang);
     let other = lang.other();
     let feed = Feed {
@@ -57,12 +57,14 @@ pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Vec<u8> {
         .iter()
         .map(|i| i.content.len() * 5 / 4 + i.summary.len() + 1024)
         .sum();
-    // Writing into a Vec cannot fail for I/O reasons, and every string is our own.
     let xml = feed
         .write_with_config(Vec::with_capacity(size), config)
-        .unwrap_or_default();
+        .map_err(|e| RenderError::new(lang, Format::Atom, e))?;
     // The plain-text constructs; summary and content are HTML, escaped once, as Atom says.
-    plain_text::mark(utc_designator(xml), Some(&["title", "subtitle", "name"]))
+    Ok(plain_text::mark(
+        utc_designator(xml),
+        Some(&["title", "subtitle", "name"]),
+    ))
 }
 
 /// The same instant in UTC. Some readers (elfeed, rsstail) drop the offset of an Atom date

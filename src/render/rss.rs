@@ -4,10 +4,10 @@ use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::{Category, Channel, Guid, Item};
 
-use super::{Format, Item as FeedItem, Site, feed_path, html, newest, plain_text};
+use super::{Format, Item as FeedItem, RenderError, Site, feed_path, html, newest, plain_text};
 use crate::Lang;
 
-pub(super) fn render(site: &Site, lang: Lang, items: &[FeedItem]) -> Vec<u8> {
+pub(super) fn render(site: &Site, lang: Lang, items: &[FeedItem]) -> Result<Vec<u8>, RenderError> {
     let meta = site.channel(lang);
     let channel = Channel {
         title: meta.title.clone(),
@@ -30,16 +30,15 @@ pub(super) fn render(site: &Site, lang: Lang, items: &[FeedItem]) -> Vec<u8> {
             .collect(),
         ..Channel::default()
     };
-    // Writing into a Vec cannot fail for I/O reasons, and every string is our own.
     let size: usize = items
         .iter()
         .map(|i| i.content.len() + i.summary.len() + 1024)
         .sum();
     let xml = channel
         .pretty_write_to(Vec::with_capacity(size), b' ', 2)
-        .unwrap_or_default();
+        .map_err(|e| RenderError::new(lang, Format::Rss, e))?;
     // Every text element of RSS may be read as HTML: the title, categories, dc:creator.
-    plain_text::mark(xml, None)
+    Ok(plain_text::mark(xml, None))
 }
 
 fn rss_item(site: &Site, lang: Lang, item: &FeedItem) -> Item {

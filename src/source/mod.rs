@@ -1,14 +1,18 @@
-//! The articles folder: which files are articles, and their decoded text.
+//! The articles folder: which files are articles ([`name`]), listing them (here), reading
+//! them safely ([`read`]) and decoding their bytes ([`decode`]).
 
-use std::borrow::Cow;
+mod decode;
+mod name;
+mod read;
+
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use encoding_rs::{BIG5, Encoding, GB18030, UTF_16LE};
-
-use crate::article::{Rejection, Warning};
+pub use decode::decode;
+pub use name::{article_id, is_article_name, is_hidden, shown};
+pub use read::{ReadError, io_reason, is_transient, read};
 
 /// An article file found in the folder (not yet read).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,16 +124,6 @@ pub enum ListError {
     NotAFolder { path: PathBuf },
 }
 
-/// Whether a file name is an article: `*.txt`, and not an editor's temporary or hidden file
-/// (`.#x.txt`, `x.txt~`, `.x.txt.swp`, vim's `4913`).
-pub fn is_article_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".txt")
-        && !name.starts_with('.')
-        && !name.starts_with('#')
-        && !name.starts_with('~')
-}
-
 /// The articles folder, opened for listing.
 ///
 /// Hidden folders and the `skip` folders (the output folder, when it lies inside) are left
@@ -193,7 +187,7 @@ impl Folder {
             .filter_entry(|e| {
                 e.depth() == 0
                     || !e.file_type().is_dir()
-                    || (!e.file_name().to_string_lossy().starts_with('.') && !self.is_skipped(e))
+                    || (!is_hidden(&e.file_name().to_string_lossy()) && !self.is_skipped(e))
             });
         for entry in walker {
             let entry = match entry {
@@ -256,7 +250,7 @@ impl Folder {
     pub fn look(&self, rel: &Path) -> Option<Found> {
         let hidden = rel
             .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            .any(|c| is_hidden(&c.as_os_str().to_string_lossy()));
         let name = rel.file_name()?.to_string_lossy();
         if hidden || !is_article_name(&name) {
             return None;
@@ -331,67 +325,6 @@ impl Folder {
     }
 }
 
-/// The id of the article at `rel` (see [`crate::article::article_id`]). A file name that is
-/// not UTF-8 (GBK names from a Windows share, say) keeps every byte, the others written
-/// `%XX`: two such names never fall into one id, as replacing them with `�` would make them.
-pub fn article_id(rel: &Path) -> String {
-    let name = rel.file_name().unwrap_or(rel.as_os_str());
-    crate::article::article_id(&lossless(name.as_encoded_bytes()))
-}
-
-/// UTF-8 as it is; any byte of invalid UTF-8 as `%XX`.
-fn lossless(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for b in chunk.invalid() {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// A path as logs and reports show it: one line, readable.
-///
-/// Control characters are escaped (a newline in a file name would otherwise forge a log
-/// line), and a name that is not UTF-8 is read as GB18030, the legacy encoding of Chinese
-/// file names, or else has its invalid bytes written `\xXX`.
-pub fn shown(path: &Path) -> Shown<'_> {
-    Shown(path)
-}
-
-pub struct Shown<'a>(&'a Path);
-
-impl std::fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let bytes = self.0.as_os_str().as_encoded_bytes();
-        let text: Cow<str> = match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => match GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-                Some(decoded) => decoded,
-                None => Cow::Owned(
-                    bytes
-                        .utf8_chunks()
-                        .map(|c| {
-                            let bad: String =
-                                c.invalid().iter().map(|b| format!("\\x{b:02X}")).collect();
-                            format!("{}{bad}", c.valid())
-                        })
-                        .collect(),
-                ),
-            },
-        };
-        for c in text.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
 /// A file's device and inode, following links.
 fn identity(path: &Path) -> Option<(u64, u64)> {
     #[cfg(unix)]
@@ -410,269 +343,10 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// An I/O error as a short reason ("permission denied"), without the OS error number.
-pub fn io_reason(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        io::ErrorKind::NotFound => "no such file".into(),
-        _ => e.to_string(),
-    }
-}
-
-/// An article's text and how it was decoded. UTF-8, nearly every file, is borrowed from the
-/// bytes read; other encodings are decoded into a new string.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text<'a> {
-    pub text: Cow<'a, str>,
-    /// The encoding's name as `check` shows it (`UTF-8`, `GB18030`, ...).
-    pub encoding: &'static str,
-    pub warnings: Vec<Warning>,
-}
-
-/// Why a file could not be read as an article.
-#[derive(Debug)]
-pub enum ReadError {
-    /// The file is no article (too large, not text, not a regular file, outside the folder):
-    /// reported and left out until it changes.
-    Rejected(Rejection),
-    /// The system could not read it just now (out of file descriptors or memory, say): the
-    /// file is read again soon, and nothing is concluded about it meanwhile.
-    Busy(io::Error),
-}
-
-impl From<Rejection> for ReadError {
-    fn from(r: Rejection) -> ReadError {
-        ReadError::Rejected(r)
-    }
-}
-
-/// Whether an I/O error says the system is short of something for a while, not that the file
-/// is unreadable: a flood of connections can take every file descriptor for a second.
-pub fn is_transient(e: &io::Error) -> bool {
-    use rustix::io::Errno;
-    matches!(
-        e.kind(),
-        io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock | io::ErrorKind::OutOfMemory
-    ) || matches!(
-        Errno::from_io_error(e),
-        Some(Errno::MFILE | Errno::NFILE | Errno::NOMEM | Errno::NOBUFS | Errno::AGAIN)
-    )
-}
-
-fn read_error(e: io::Error) -> ReadError {
-    if is_transient(&e) {
-        ReadError::Busy(e)
-    } else {
-        ReadError::Rejected(Rejection {
-            line: 1,
-            reason: format!("cannot read: {}", io_reason(&e)),
-        })
-    }
-}
-
-/// Opens an article file, checking what was opened rather than what was listed: the entry may
-/// have been swapped since (a fifo, a device, a link to `/etc/passwd`).
-///
-/// The open never blocks (`O_NONBLOCK`: opening a fifo would wait for a writer forever), and
-/// what it opened must be a regular file inside `root` (the articles folder, canonical),
-/// judged from the open file itself (`/proc/self/fd` on Linux), so no swap between a check
-/// and the open can lead elsewhere. The file the listing found inside the folder (`listed`,
-/// its device and inode) needs no such check: it is that file still, wherever the path led.
-pub fn open_article(
-    path: &Path,
-    root: &Path,
-    listed: Option<(u64, u64)>,
-) -> Result<fs::File, ReadError> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(
-            (rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY).bits() as i32,
-        );
-    }
-    let file = options.open(path).map_err(read_error)?;
-    let meta = file.metadata().map_err(read_error)?;
-    if !meta.is_file() {
-        return Err(ReadError::Rejected(Rejection {
-            line: 1,
-            reason: "not a regular file (a fifo, socket or device)".into(),
-        }));
-    }
-    if listed != file_identity(&meta) && !opened_inside(&file, path, root) {
-        return Err(ReadError::Rejected(Rejection {
-            line: 1,
-            reason: "symbolic link to a file outside the articles folder".into(),
-        }));
-    }
-    Ok(file)
-}
-
-/// A file's device and inode, from its metadata.
-fn file_identity(meta: &fs::Metadata) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        Some((meta.dev(), meta.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        None
-    }
-}
-
-/// Whether the open `file` (opened at `path`) lies inside `root`.
-fn opened_inside(file: &fs::File, path: &Path, root: &Path) -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        if let Ok(target) = fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())) {
-            return target.starts_with(root);
-        }
-    }
-    let _ = file;
-    fs::canonicalize(path).is_ok_and(|p| p.starts_with(root))
-}
-
-/// Reads one file into `buffer` (reused from file to file, so reading 10,000 files touches
-/// no new memory) and decodes it. Files over `max_bytes` are rejected without being read.
-/// `root` is the articles folder, canonical: see [`open_article`].
-pub fn read<'b>(
-    file: &SourceFile,
-    root: &Path,
-    max_bytes: u64,
-    buffer: &'b mut Vec<u8>,
-) -> Result<Text<'b>, ReadError> {
-    let file = open_article(&file.path, root, file.stamp.identity())?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len > max_bytes {
-        return Err(too_large(len, max_bytes).into());
-    }
-    buffer.clear();
-    buffer.reserve(len as usize);
-    // The file may grow while we read it: never take more than the cap.
-    file.take(max_bytes.saturating_add(1))
-        .read_to_end(buffer)
-        .map_err(read_error)?;
-    if buffer.len() as u64 > max_bytes {
-        return Err(too_large(buffer.len() as u64, max_bytes).into());
-    }
-    Ok(decode(buffer)?)
-}
-
-fn too_large(len: u64, max: u64) -> Rejection {
-    Rejection {
-        line: 1,
-        reason: format!("file is {len} bytes, over the limit of {max} bytes (max_article_bytes)"),
-    }
-}
-
-/// Decodes an article's bytes: UTF-8 (with or without byte-order mark), UTF-16 with a
-/// byte-order mark, or, for bytes that are not UTF-8, the Chinese legacy encoding that
-/// chardetng recognises (GB18030/GBK, or Big5).
-pub fn decode(bytes: &[u8]) -> Result<Text<'_>, Rejection> {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let body = &bytes[bom_len..];
-        return if encoding == encoding_rs::UTF_8 {
-            utf8(body, "UTF-8 (with BOM)")
-        } else {
-            let name = if encoding == UTF_16LE {
-                "UTF-16LE"
-            } else {
-                "UTF-16BE"
-            };
-            strict(encoding, body, name)
-        };
-    }
-    if let Some(at) = memchr::memchr(0, bytes) {
-        return Err(Rejection {
-            line: line_at(bytes, at),
-            reason: "not a text file: NUL byte".into(),
-        });
-    }
-    utf8(bytes, "UTF-8").or_else(|utf8_error| {
-        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-        detector.feed(bytes, true);
-        let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
-        let (encoding, name) = if guess == encoding_rs::GBK || guess == GB18030 {
-            (GB18030, "GB18030")
-        } else if guess == BIG5 {
-            (BIG5, "Big5")
-        } else {
-            return Err(Rejection {
-                line: utf8_error.line,
-                reason: format!(
-                    "not UTF-8, GB18030 or Big5 text ({}; it looks most like {})",
-                    utf8_error.reason,
-                    guess.name()
-                ),
-            });
-        };
-        strict(encoding, bytes, name)
-    })
-}
-
-fn line_at(bytes: &[u8], offset: usize) -> usize {
-    memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1
-}
-
-/// UTF-8 text, validated with SIMD (Chinese text has no ASCII fast path), or why not.
-fn utf8<'a>(bytes: &'a [u8], name: &'static str) -> Result<Text<'a>, Rejection> {
-    let cut = match simdutf8::compat::from_utf8(bytes) {
-        Ok(text) => {
-            return Ok(Text {
-                text: Cow::Borrowed(text),
-                encoding: name,
-                warnings: Vec::new(),
-            });
-        }
-        Err(e) => e,
-    };
-    let line = line_at(bytes, cut.valid_up_to());
-    // Cut inside the last character: a file still being written. Keep what is complete;
-    // the next change event will bring the rest.
-    if cut.error_len().is_none() {
-        let complete = &bytes[..cut.valid_up_to()];
-        return Ok(Text {
-            text: Cow::Borrowed(simdutf8::basic::from_utf8(complete).unwrap_or_default()),
-            encoding: name,
-            warnings: vec![Warning {
-                line,
-                message: "the file ends inside a UTF-8 character (still being written?); \
-                          the partial character was dropped"
-                    .into(),
-            }],
-        });
-    }
-    Err(Rejection {
-        line,
-        reason: format!("invalid UTF-8 at byte {}", cut.valid_up_to()),
-    })
-}
-
-fn strict<'a>(
-    encoding: &'static Encoding,
-    bytes: &'a [u8],
-    name: &'static str,
-) -> Result<Text<'a>, Rejection> {
-    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
-        Some(text) => Ok(Text {
-            text,
-            encoding: name,
-            warnings: Vec::new(),
-        }),
-        None => Err(Rejection {
-            line: 1,
-            reason: format!("bytes that are not valid {name}"),
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::{BIG5, GB18030};
 
     #[test]
     fn article_names() {

@@ -1,0 +1,16 @@
+//! `bifeed watch`: build, then rebuild on every change until stopped.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::cli::Paths;
+
+pub fn run(paths: Paths, poll: Option<u64>) -> anyhow::Result<ExitCode> {
+    crate::limits::open_files();
+    let watcher = crate::watch::Watcher::new(paths.sources(), poll.map(Duration::from_millis))?;
+    crate::watch::stop_on_signals(watcher.stopper()).context("installing signal handlers")?;
+    watcher.run()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,235 @@
+//! Publishing: putting rendered documents where readers fetch them, today a folder (see
+//! [`folder`] for how a file is replaced atomically). A new place to publish to (object
+//! storage) is a second implementation of [`publish`] and [`remove_stale_pages`].
+
+pub mod folder;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashSet;
+
+use crate::Lang;
+use crate::render::FeedFile;
+use crate::selection::{self, Format};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("cannot write {}: {error}", crate::source::shown(path))]
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+/// What one round of publishing changed, as paths relative to the output folder.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    pub written: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
+/// What the output folder publishes: the folder (canonical), and the files bifeed wrote
+/// there (relative to it). `serve` serves these and nothing else, from wherever the config
+/// last put them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outputs {
+    pub folder: PathBuf,
+    pub files: BTreeSet<String>,
+}
+
+impl Outputs {
+    pub fn new(folder: &Path, files: BTreeSet<String>) -> Outputs {
+        Outputs {
+            folder: std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf()),
+            files,
+        }
+    }
+
+    /// Before the first build of this run: the files every build writes.
+    pub fn expected(folder: &Path) -> Outputs {
+        let feeds = Lang::ALL.into_iter().flat_map(|lang| {
+            Format::ALL.into_iter().flat_map(move |format| {
+                let path = selection::feed_path(lang, format);
+                [format!("{path}.gz"), path]
+            })
+        });
+        let files = feeds
+            .chain([
+                selection::INDEX_PAGE.to_string(),
+                selection::OPML_FILE.to_string(),
+            ])
+            .collect();
+        Outputs::new(folder, files)
+    }
+}
+
+/// Writes rendered files into the output folder, and next to every feed a gzip copy
+/// (`zh/rss.xml.gz`) that `serve` sends to clients that accept gzip.
+///
+/// Only files whose bytes changed are written, and all of them are first written to
+/// temporary files: if any of those writes fails (a full disk, say), nothing is replaced and
+/// every previous file stays as it was. Then each is renamed over the old one.
+pub fn publish(out: &Path, files: &[FeedFile]) -> Result<Written, PublishError> {
+    let write_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| PublishError::Write { path, error }
+    };
+    let dirs = std::iter::once(out.to_path_buf()).chain(Lang::ALL.iter().flat_map(|l| {
+        [
+            out.join(l.dir()),
+            out.join(l.dir()).join(selection::PAGES_DIR),
+        ]
+    }));
+    for dir in dirs {
+        folder::remove_stale_temp_files(&dir).map_err(write_error(&dir))?;
+    }
+    // Files (and the gzip copy of each feed) are staged on threads of their own, up to
+    // `STAGING_THREADS` at once. Most of a stage is waiting for the disk to confirm a sync;
+    // threads let those waits overlap, which a pool sized to the cores would not. The bound
+    // keeps a build with a thousand new article pages from taking a thousand file
+    // descriptors at once (and threads).
+    let mut staged_files: Vec<StagedFile> = Vec::with_capacity(files.len());
+    for batch in files.chunks(STAGING_THREADS) {
+        let staged = std::thread::scope(|scope| {
+            let stages: Vec<_> = batch
+                .iter()
+                .map(|file| scope.spawn(move || stage_file(out, file)))
+                .collect();
+            stages
+                .into_iter()
+                .map(|stage| {
+                    stage
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })?;
+        staged_files.extend(staged);
+    }
+    let mut summary = Written::default();
+    let mut commits = Vec::with_capacity(files.len() * 2);
+    for (file, staged) in files.iter().zip(staged_files) {
+        match staged.file {
+            Some(s) => {
+                commits.push((out.join(&file.path), s));
+                summary.written.push(file.path.clone());
+            }
+            None => summary.unchanged.push(file.path.clone()),
+        }
+        if let Some(gz) = staged.gz {
+            commits.push((out.join(format!("{}.gz", file.path)), gz));
+        }
+    }
+    for (path, s) in commits {
+        s.commit()
+            .map_err(|error| PublishError::Write { path, error })?;
+    }
+    Ok(summary)
+}
+
+/// Removes the article pages that `pages` (paths relative to `out`) no longer holds: their
+/// article was removed, lost a language, or gained a source link. Only `.html` files in the
+/// pages folders are bifeed's to remove.
+pub fn remove_stale_pages(
+    out: &Path,
+    pages: &FxHashSet<String>,
+) -> Result<Vec<String>, PublishError> {
+    let mut removed = Vec::new();
+    for lang in Lang::ALL {
+        let rel_dir = format!("{}/{}", lang.dir(), selection::PAGES_DIR);
+        let dir = out.join(&rel_dir);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(PublishError::Write { path: dir, error }),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|error| PublishError::Write {
+                path: dir.clone(),
+                error,
+            })?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = format!("{rel_dir}/{name}");
+            if !name.ends_with(".html") || crate::source::is_hidden(&name) || pages.contains(&rel) {
+                continue;
+            }
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => removed.push(rel),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => {
+                    return Err(PublishError::Write {
+                        path: entry.path(),
+                        error,
+                    });
+                }
+            }
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}
+
+/// Files staged at once: each holds a temporary file (two for a feed) until all are
+/// committed, so this bounds the file descriptors a build takes beyond what it reads.
+const STAGING_THREADS: usize = 16;
+
+/// A file staged for publishing, and its gzip copy if it is a feed that needs a new one.
+struct StagedFile {
+    file: Option<folder::Staged>,
+    gz: Option<folder::Staged>,
+}
+
+fn stage_file(out: &Path, file: &FeedFile) -> Result<StagedFile, PublishError> {
+    let path = out.join(&file.path);
+    let error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| PublishError::Write { path, error }
+    };
+    let staged = folder::stage(&path, &file.bytes).map_err(error(&path))?;
+    let gz_path = out.join(format!("{}.gz", file.path));
+    let gz = if file.path.ends_with(".xml") && (staged.is_some() || !holds(&gz_path, &file.bytes)) {
+        let compressed = gzip(&file.bytes).map_err(error(&gz_path))?;
+        folder::stage(&gz_path, &compressed).map_err(error(&gz_path))?
+    } else {
+        None
+    };
+    Ok(StagedFile { file: staged, gz })
+}
+
+/// Whether the gzip file at `path` holds `bytes`, from its trailer alone: the CRC-32 and
+/// length of what it decompresses to.
+///
+/// A feed and its gzip copy are two renames; a process killed between them leaves a new feed
+/// beside the old copy, and the next build, finding the feed unchanged, must still see that
+/// the copy is not.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut trailer = [0u8; 8];
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        f.seek(SeekFrom::End(-8))?;
+        f.read_exact(&mut trailer)
+    });
+    // ISIZE is the length modulo 2^32, as the gzip format stores it.
+    read.is_ok()
+        && trailer[..4] == crc32fast::hash(bytes).to_le_bytes()
+        && trailer[4..] == (bytes.len() as u32).to_le_bytes()
+}
+
+/// Deterministic gzip: no file name or time in the header.
+fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    // Feeds of every article run to tens of megabytes, where the default level costs a second
+    // per feed for a third less; those get the fast level. The level depends on the size
+    // alone, so the output stays deterministic.
+    let level = if bytes.len() > 4 << 20 {
+        flate2::Compression::fast()
+    } else {
+        flate2::Compression::default()
+    };
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::with_capacity(bytes.len() / 4), level);
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
