@@ -1,7 +1,7 @@
 //! `bifeed build` end to end: real binary, real files, feeds read back by feed-rs and
 //! roxmltree.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

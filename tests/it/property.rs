@@ -1,6 +1,6 @@
 //! Whatever text an article holds, the feeds are well-formed XML that feed-rs can read.
 
-mod common;
+use crate::common;
 
 use bifeed::Config;
 use bifeed::render;

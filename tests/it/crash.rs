@@ -5,8 +5,8 @@
 //! docs/robustness.md come from a run with 1,000.
 #![cfg(unix)]
 
-mod common;
-#[path = "../examples/common/generate.rs"]
+use crate::common;
+#[path = "../../examples/common/generate.rs"]
 mod generate;
 
 use std::collections::BTreeMap;

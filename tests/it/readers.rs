@@ -11,7 +11,7 @@
 //! (CI), where a missing reader fails.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

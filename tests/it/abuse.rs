@@ -6,7 +6,7 @@
 //! (docs/robustness.md reports a run with 10,000 files for 60 s).
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::time::{Duration, Instant};

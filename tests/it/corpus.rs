@@ -3,7 +3,7 @@
 //! file gets exactly its expected outcome, and the four feeds of the whole lot are valid.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

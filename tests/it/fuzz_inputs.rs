@@ -3,7 +3,7 @@
 //! decoding, parsing or rendering. Each must decode and parse without panicking and, when
 //! accepted, render into well-formed feeds.
 
-mod common;
+use crate::common;
 
 use bifeed::Config;
 use bifeed::decode;

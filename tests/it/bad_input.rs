@@ -1,7 +1,7 @@
 //! Bad input: the bad files are named and left out, every good article is still published,
 //! and the feeds stay valid.
 
-mod common;
+use crate::common;
 
 use common::{FEEDS, Site, article, stderr, stdout};
 

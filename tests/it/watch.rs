@@ -2,7 +2,7 @@
 //! then the watched output must equal a fresh `bifeed build` byte for byte.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `bifeed serve` end to end: the real server on an ephemeral port, a real HTTP client.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io::{Read, Write};

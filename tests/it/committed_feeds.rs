@@ -4,9 +4,9 @@
 //! Git keeps no file times, and a file's modification time is part of what bifeed reads (Atom
 //! `updated`, and the year of the sample without a source URL), so the samples are given one
 //! fixed time first: 2025-12-01T09:30:00+08:00, as if the folder had been copied in one go.
-//! `BIFEED_BLESS=1 cargo test --test committed_feeds` writes that build into `feeds/`.
+//! `BIFEED_BLESS=1 cargo test --test it committed_feeds` writes that build into `feeds/`.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
@@ -53,7 +53,7 @@ fn a_fresh_build_of_the_samples_matches_the_committed_feeds() {
         let got = fs::read(fresh.join(&name)).unwrap();
         assert!(
             want == got,
-            "{name} differs from a fresh build: run `BIFEED_BLESS=1 cargo test --test \
+            "{name} differs from a fresh build: run `BIFEED_BLESS=1 cargo test --test it \
              committed_feeds` and commit feeds/"
         );
     }

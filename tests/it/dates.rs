@@ -1,7 +1,7 @@
 //! Dates end to end: URL, dateline + file year, file time; always Beijing time unless
 //! configured otherwise; `check` names the source.
 
-mod common;
+use crate::common;
 
 use common::{Site, article, stdout};
 

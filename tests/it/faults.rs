@@ -2,7 +2,7 @@
 //! and `watch` keeps running and succeeds once the problem is gone.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
