@@ -502,7 +502,13 @@ fn config_folders_are_relative_to_the_config_file() {
 #[test]
 fn help_on_every_command() {
     let site = Site::new();
-    for args in [&["--help"][..], &["build", "--help"], &["check", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["build", "--help"],
+        &["watch", "--help"],
+        &["serve", "--help"],
+        &["check", "--help"],
+    ] {
         let out = site.run(args);
         assert!(out.status.success(), "{args:?}");
         assert!(common::stdout(&out).contains("Usage: bifeed"), "{args:?}");

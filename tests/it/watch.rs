@@ -204,6 +204,13 @@ fn editor_temporaries_trigger_nothing() {
     w.wait_for_titles("en/rss.xml", &["Story 1", "Story 2"]);
     w.assert_matches_fresh_build();
     let log = w.stop();
+    // The article was picked up, and the log says so in the words checked below: the
+    // temporaries were not even looked at (a look that finds nothing new logs `nothing
+    // changed`, a file read and refused `rejected:`).
+    assert!(
+        log.contains("rebuilt in") && log.contains("1 added"),
+        "the rebuild for the article:\n{log}"
+    );
     assert!(
         !log.contains("nothing changed"),
         "a temporary file caused a rebuild:\n{log}"
