@@ -7,10 +7,10 @@ use std::collections::BTreeSet;
 
 use rustc_hash::FxHashSet;
 
-use crate::Lang;
 use crate::article::Article;
 use crate::collection::Collection;
 use crate::config::Config;
+use crate::lang::Lang;
 use crate::publish::{self, folder};
 use crate::render;
 use crate::selection;

@@ -20,9 +20,9 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::Lang;
 use crate::article::{self, Article, Parsed, Rejection};
 use crate::config::Config;
+use crate::lang::Lang;
 use crate::source::{self, Folder, Found, ListError, ReadError, SourceFile, Stamp, shown};
 
 /// One file of the articles folder read in full: what `check` reports and the logs show.

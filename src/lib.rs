@@ -1,13 +1,18 @@
 //! bifeed turns a folder of bilingual (Chinese + English) news articles into RSS 2.0 and Atom
-//! feeds, one pair per language.
+//! feeds, one pair per language, with a page for every article that has no link of its own,
+//! an index page and an OPML list.
 //!
-//! The pipeline, one module per stage, pure in the middle and I/O at the edges:
+//! The pipeline, one module per stage, pure in the middle and I/O at the edges; an import only
+//! ever points to an earlier stage or to a leaf (`docs/architecture.md`):
 //!
 //! ```text
-//! source (list + read + decode) → article (parse) → feed (render, pure) → output (atomic write)
+//! source (list, name, read, decode) → article (parse, date, keywords) → collection
+//!   → selection (which documents, which items) → render (one module per format)
+//!   → publish (a folder, atomically)
 //! ```
 //!
-//! [`build`] drives it once; `watch` and `serve` reuse the same stages.
+//! `cmd` holds one thin module per command; `build` runs the pipeline once, `watch` keeps
+//! running it, `serve` serves what it published.
 
 mod article;
 mod build;

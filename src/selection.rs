@@ -3,8 +3,8 @@
 //! next documents (topic feeds, archives) are added here; how each is written is
 //! [`crate::feed`]'s business, where it goes [`crate::publish`]'s.
 
-use crate::Lang;
 use crate::article::{Article, Version};
+use crate::lang::Lang;
 
 /// The feed formats written per language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,4 +80,19 @@ pub fn feed_articles<'a>(
 /// link somewhere a person can open.
 pub fn has_page(article: &Article) -> bool {
     article.link.is_none()
+}
+
+/// The media type of a document, by its path: what `serve` sends as `Content-Type` and the
+/// pages' autodiscovery links announce.
+pub fn media_type(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if let Some(format) = Format::ALL.into_iter().find(|f| f.file_name() == name) {
+        return Some(format.media_type());
+    }
+    Some(match name {
+        n if n.ends_with(".opml") => "text/x-opml",
+        n if n.ends_with(".xml") => "application/xml",
+        n if n.ends_with(".html") => "text/html",
+        _ => return None,
+    })
 }

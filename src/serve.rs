@@ -386,15 +386,14 @@ impl Files {
             .then(|| (published.folder.clone(), rel))
     }
 
-    /// The media type of a published file, by its name.
+    /// The media type of a published file, with its charset (every document is UTF-8).
     fn media_type(rel: &str) -> Option<&'static str> {
-        Some(match rel {
-            p if p.ends_with("/rss.xml") => "application/rss+xml; charset=utf-8",
-            p if p.ends_with("/atom.xml") => "application/atom+xml; charset=utf-8",
-            p if p.ends_with(".opml") => "text/x-opml; charset=utf-8",
-            p if p.ends_with(".xml") => "application/xml; charset=utf-8",
-            p if p.ends_with(".html") => "text/html; charset=utf-8",
-            _ => return None,
+        Some(match crate::selection::media_type(rel)? {
+            "application/rss+xml" => "application/rss+xml; charset=utf-8",
+            "application/atom+xml" => "application/atom+xml; charset=utf-8",
+            "text/x-opml" => "text/x-opml; charset=utf-8",
+            "text/html" => "text/html; charset=utf-8",
+            _ => "application/xml; charset=utf-8",
         })
     }
 }

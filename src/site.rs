@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use crate::Lang;
+use crate::lang::Lang;
 
 /// What the feeds say about the site that publishes them.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,8 +15,8 @@ pub use parse::{Context, parse};
 use chrono::{DateTime, FixedOffset};
 use url::Url;
 
-use crate::Lang;
 pub use crate::diagnostic::{Rejection, Warning};
+use crate::lang::Lang;
 
 /// One article file, understood.
 #[derive(Debug, Clone, PartialEq)]

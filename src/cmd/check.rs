@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::Lang;
 use crate::collection::{FileOutcome, clash_message};
+use crate::lang::Lang;
 use crate::source::shown;
 
 /// Counts for the closing line and the exit code.

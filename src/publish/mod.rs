@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashSet;
 
-use crate::Lang;
+use crate::lang::Lang;
 use crate::render::FeedFile;
 use crate::selection::{self, Format};
 

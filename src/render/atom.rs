@@ -7,7 +7,7 @@ use atom_syndication::{
 use chrono::{DateTime, FixedOffset};
 
 use super::{Format, Item, RenderError, Site, feed_path, html, latest_update, plain_text};
-use crate::Lang;
+use crate::lang::Lang;
 
 pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Result<Vec<u8>, RenderError> {
     let meta = site.channel(lang);

@@ -8,7 +8,7 @@
 
 use super::html::attribute as esc;
 use super::{Format, Site, feed_path};
-use crate::Lang;
+use crate::lang::Lang;
 
 pub(super) fn render(site: &Site) -> Vec<u8> {
     let mut page = String::with_capacity(4096);

@@ -13,8 +13,8 @@ mod rss;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::Lang;
 use crate::article::{Article, Version};
+use crate::lang::Lang;
 use crate::selection::{self, Format, INDEX_PAGE, OPML_FILE, PAGES_DIR, feed_path, page_path};
 use crate::site::{ID_ESCAPE, Site};
 

@@ -5,8 +5,8 @@ use chrono::Datelike;
 
 use super::html::{self, attribute as esc};
 use super::{Format, Site, feed_path, markup};
-use crate::Lang;
 use crate::article::{Article, Version};
+use crate::lang::Lang;
 
 pub(super) fn render(site: &Site, lang: Lang, article: &Article, version: &Version) -> Vec<u8> {
     let other = lang.other();

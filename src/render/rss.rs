@@ -5,7 +5,7 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::{Category, Channel, Guid, Item};
 
 use super::{Format, Item as FeedItem, RenderError, Site, feed_path, html, newest, plain_text};
-use crate::Lang;
+use crate::lang::Lang;
 
 pub(super) fn render(site: &Site, lang: Lang, items: &[FeedItem]) -> Result<Vec<u8>, RenderError> {
     let meta = site.channel(lang);
