@@ -99,8 +99,11 @@ pub fn run(
         cache_control: cache_control(watcher.config().serve.cache_max_age),
     };
     let stopper = watcher.stopper();
-    // SIGINT and SIGTERM stop the server, which then stops the watcher.
-    crate::watch::handle_signals(watcher.stopper(), false)?;
+    // SIGINT and SIGTERM stop the watcher and the server, through the one signal handler.
+    let (stop_serving, stop) = tokio::sync::oneshot::channel::<()>();
+    crate::watch::handle_signals(watcher.stopper(), move || {
+        let _ = stop_serving.send(());
+    })?;
     let watching = std::thread::Builder::new()
         .name("watch".into())
         .spawn(move || watcher.run())?;
@@ -109,7 +112,9 @@ pub fn run(
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let served = runtime.block_on(serve(listener, router(files), local, cap));
+    let served = runtime.block_on(serve(listener, router(files), local, cap, async {
+        let _ = stop.await;
+    }));
     stopper.stop();
     match watching.join() {
         Ok(result) => result?,
@@ -247,11 +252,14 @@ impl AcceptErrors {
     }
 }
 
+/// Serves `app` on `listener` until `stop` completes, then lets the requests in progress
+/// finish.
 async fn serve(
     listener: std::net::TcpListener,
     app: Router,
     local: SocketAddr,
     cap: usize,
+    stop: impl std::future::Future<Output = ()>,
 ) -> io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
     tracing::info!("serving at http://{local}/");
@@ -266,7 +274,6 @@ async fn serve(
         freed: tokio::sync::Notify::new(),
     });
     let mut accept_errors = AcceptErrors::default();
-    let stop = shutdown_signal();
     tokio::pin!(stop);
     'accepting: loop {
         while !connections.make_room() {
@@ -328,29 +335,6 @@ async fn serve(
         () = tokio::time::sleep(SHUTDOWN_GRACE) => tracing::warn!("closing connections still busy"),
     }
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = interrupt => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM: {e}");
-                let _ = interrupt.await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
-    tracing::info!("stopping: finishing requests in flight and the feed being written");
 }
 
 /// What is served: the files the watcher last published, wherever the config put them.

@@ -10,7 +10,7 @@ use crate::cli::Paths;
 pub fn run(paths: Paths, poll: Option<u64>) -> anyhow::Result<ExitCode> {
     crate::limits::open_files();
     let watcher = crate::watch::Watcher::new(paths.sources(), poll.map(Duration::from_millis))?;
-    crate::watch::stop_on_signals(watcher.stopper()).context("installing signal handlers")?;
+    crate::watch::handle_signals(watcher.stopper(), || {}).context("installing signal handlers")?;
     watcher.run()?;
     Ok(ExitCode::SUCCESS)
 }

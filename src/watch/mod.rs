@@ -13,23 +13,24 @@
 //! `quiet`, but never later than `max_delay` after the first event of a batch.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use notify::event::EventKind;
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, Debouncer, NoCache};
+use notify_debouncer_full::{DebounceEventResult, DebouncedEvent};
+
+mod backend;
+mod events;
+mod schedule;
+
+use backend::FsWatch;
+use events::{Batch, Interest, WatchedPaths, relevance};
+use schedule::{Backoff, Deadlines, Trigger};
 
 use crate::build;
 use crate::collection::{Changes, Collection};
 use crate::config::{Config, ConfigError, Sources};
-use crate::source;
 
-/// How long the debouncer holds an event: short, since our own quiet period does the
-/// coalescing; the debouncer is there to pair renames and to report overflows as rescans.
-/// It is also its tick, so an idle watcher wakes 20 times a second at most.
-const DEBOUNCE: Duration = Duration::from_millis(50);
 /// First retry after a failed rebuild (a full disk, say); doubled up to `MAX_RETRY`.
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 const MAX_RETRY: Duration = Duration::from_secs(30);
@@ -107,7 +108,7 @@ pub struct Watcher {
     /// The last rebuild failed: retry at this time, even without events...
     retry_at: Option<Instant>,
     /// ...and wait twice as long if it fails again.
-    retry_delay: Option<Duration>,
+    retry_delay: Backoff,
     /// When to list the whole folder again after rebuilds from file events.
     reconcile_at: Option<Instant>,
     /// The first rebuild from file events since the folder was last listed whole.
@@ -115,7 +116,7 @@ pub struct Watcher {
     /// Files to read again (the system could not read them just now), and when...
     reread: Option<Reread>,
     /// ...and how long after the next attempt, should it fail too.
-    reread_delay: Duration,
+    reread_delay: Backoff,
     /// The first build waited for files it could not read: publish at the next rebuild.
     publish_pending: bool,
     /// The last refresh met files the system could not read just now.
@@ -129,29 +130,6 @@ pub struct Watcher {
     busy_logged: Option<Instant>,
     busy_unlogged: usize,
     built: bool,
-}
-
-/// The paths the watcher compares event paths with, made absolute once.
-struct WatchedPaths {
-    articles: PathBuf,
-    output: PathBuf,
-    config_file: PathBuf,
-}
-
-impl WatchedPaths {
-    fn new(config: &Config, sources: &Sources) -> Result<WatchedPaths, WatchError> {
-        let absolute = |p: &Path| {
-            std::path::absolute(p).map_err(|error| WatchError::Path {
-                path: p.to_path_buf(),
-                error,
-            })
-        };
-        Ok(WatchedPaths {
-            articles: absolute(&config.articles)?,
-            output: absolute(&config.output)?,
-            config_file: absolute(&sources.config_file())?,
-        })
-    }
 }
 
 impl Watcher {
@@ -177,11 +155,11 @@ impl Watcher {
             rx,
             tx,
             retry_at: None,
-            retry_delay: None,
+            retry_delay: Backoff::new(FIRST_RETRY, MAX_RETRY),
             reconcile_at: None,
             unreconciled_since: None,
             reread: None,
-            reread_delay: FIRST_REREAD,
+            reread_delay: Backoff::new(FIRST_REREAD, MAX_REREAD),
             publish_pending: false,
             waiting_for_busy: false,
             published,
@@ -229,22 +207,10 @@ impl Watcher {
         self.build_first();
         let mut batch: Option<Batch> = None;
         loop {
-            let next = [
-                batch.as_ref().map(|b| b.deadline(&self.config)),
-                self.retry_at,
-                self.reconcile_at,
-                self.reread.as_ref().map(|r| r.at),
-                Some(self.outputs_check_at),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            let message = match next {
-                Some(at) => self
-                    .rx
-                    .recv_timeout(at.saturating_duration_since(Instant::now())),
-                None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
-            };
+            let next = self.deadlines(batch.as_ref()).next();
+            let message = self
+                .rx
+                .recv_timeout(next.saturating_duration_since(Instant::now()));
             match message {
                 Ok(Message::Events(Ok(events))) => {
                     for event in &events {
@@ -291,36 +257,58 @@ impl Watcher {
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     let now = Instant::now();
-                    if let Some(b) = batch.take_if(|b| b.deadline(&self.config) <= now) {
-                        let scope = if b.folder {
-                            Scope::Folder
-                        } else {
-                            Scope::Files(b.files)
-                        };
-                        self.rebuild(scope, b.config, false);
-                    } else if self.retry_at.is_some_and(|at| at <= now) {
-                        self.rebuild(Scope::Folder, false, false);
-                    } else if let Some(r) = self.reread.as_ref().filter(|r| r.at <= now) {
-                        let files = r.files.clone();
-                        self.rebuild(Scope::Files(files), false, false);
-                    } else if self.outputs_check_at <= now {
-                        self.outputs_check_at = now + OUTPUTS_CHECK;
-                        if let Some(missing) = self.missing_output() {
-                            tracing::warn!(
-                                "{missing} is gone from the output folder: writing it again"
-                            );
-                            self.publish_pending = true;
-                            self.rebuild(Scope::Files(BTreeSet::new()), false, false);
+                    match self.deadlines(batch.as_ref()).due(now) {
+                        Some(Trigger::Batch) => {
+                            if let Some(b) = batch.take() {
+                                let scope = if b.folder {
+                                    Scope::Folder
+                                } else {
+                                    Scope::Files(b.files)
+                                };
+                                self.rebuild(scope, b.config, false);
+                            }
                         }
-                    } else if self.reconcile_at.is_some_and(|at| at <= now) {
-                        self.reconcile_at = None;
-                        self.rebuild(Scope::Reconcile, false, false);
+                        Some(Trigger::Retry) => self.rebuild(Scope::Folder, false, false),
+                        Some(Trigger::Reread) => {
+                            let files = self
+                                .reread
+                                .as_ref()
+                                .map(|r| r.files.clone())
+                                .unwrap_or_default();
+                            self.rebuild(Scope::Files(files), false, false);
+                        }
+                        Some(Trigger::OutputsCheck) => {
+                            self.outputs_check_at = now + OUTPUTS_CHECK;
+                            if let Some(missing) = self.missing_output() {
+                                tracing::warn!(
+                                    "{missing} is gone from the output folder: writing it again"
+                                );
+                                self.publish_pending = true;
+                                self.rebuild(Scope::Files(BTreeSet::new()), false, false);
+                            }
+                        }
+                        Some(Trigger::Reconcile) => {
+                            self.reconcile_at = None;
+                            self.rebuild(Scope::Reconcile, false, false);
+                        }
+                        None => {}
                     }
                 }
             }
         }
         tracing::info!("stopped");
         Ok(())
+    }
+
+    /// When each trigger is due, with `batch` the events waiting for a rebuild.
+    fn deadlines(&self, batch: Option<&Batch>) -> Deadlines {
+        Deadlines {
+            batch: batch.map(|b| b.deadline(&self.config)),
+            retry: self.retry_at,
+            reread: self.reread.as_ref().map(|r| r.at),
+            outputs_check: self.outputs_check_at,
+            reconcile: self.reconcile_at,
+        }
     }
 
     fn relevance(&self, event: &DebouncedEvent) -> Vec<Interest> {
@@ -405,7 +393,7 @@ impl Watcher {
         match build::render_and_publish(&self.config, &mut self.collection) {
             Ok(mut summary) => {
                 self.retry_at = None;
-                self.retry_delay = None;
+                self.retry_delay.reset();
                 let outputs = crate::publish::Outputs::new(
                     &self.config.output,
                     std::mem::take(&mut summary.outputs),
@@ -434,15 +422,12 @@ impl Watcher {
                 );
             }
             Err(e) => {
-                let delay = self
-                    .retry_delay
-                    .map_or(FIRST_RETRY, |d| (d * 2).min(MAX_RETRY));
+                let delay = self.retry_delay.next();
                 tracing::error!(
                     "{}; the previous feeds stay in place; retrying in {} ms",
                     e,
                     delay.as_millis()
                 );
-                self.retry_delay = Some(delay);
                 self.retry_at = Some(Instant::now() + delay);
             }
         }
@@ -475,13 +460,12 @@ impl Watcher {
         files.extend(std::mem::take(&mut changes.retry));
         files.extend(std::mem::take(&mut changes.unsettled));
         if files.is_empty() {
-            self.reread_delay = FIRST_REREAD;
+            self.reread_delay.reset();
         } else {
             self.reread = Some(Reread {
-                at: now + self.reread_delay,
+                at: now + self.reread_delay.next(),
                 files,
             });
-            self.reread_delay = (self.reread_delay * 2).min(MAX_REREAD);
         }
         if changes.relist {
             let soon = now + FIRST_REREAD.max(Duration::from_secs(1));
@@ -603,62 +587,10 @@ impl Watcher {
     }
 }
 
-/// What an event asks the watcher to look at. `is_watched_folder` tells the folders being
-/// watched: a path among them was a folder even if it is gone now.
-fn relevance(
-    event: &DebouncedEvent,
-    paths: &WatchedPaths,
-    is_watched_folder: impl Fn(&Path) -> bool,
-) -> Vec<Interest> {
-    if event.need_rescan() {
-        return vec![Interest::Folder];
-    }
-    // Reads are events too on Linux: reacting to them would rebuild forever on our own reads.
-    if matches!(event.kind, EventKind::Access(_)) {
-        return Vec::new();
-    }
-    let mut interests = Vec::new();
-    for path in &event.paths {
-        if *path == paths.config_file {
-            interests.push(Interest::Config);
-            continue;
-        }
-        if path.starts_with(&paths.output) {
-            continue;
-        }
-        let Ok(rel) = path.strip_prefix(&paths.articles) else {
-            continue;
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        if rel.as_os_str().is_empty()
-            || is_watched_folder(path)
-            || (!source::is_hidden(&name) && path.is_dir())
-        {
-            interests.push(Interest::Folder);
-        } else if source::is_article_name(&name) {
-            interests.push(Interest::File(rel.to_path_buf()));
-        }
-    }
-    interests
-}
-
 /// Files to read again because the system could not read them just now.
 struct Reread {
     at: Instant,
     files: BTreeSet<PathBuf>,
-}
-
-/// What an event asks the watcher to look at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Interest {
-    /// One article file (path inside the articles folder).
-    File(PathBuf),
-    /// The folder as a whole: a folder came or went, or events were lost.
-    Folder,
-    Config,
 }
 
 /// What a rebuild looks at.
@@ -680,144 +612,17 @@ impl std::fmt::Display for Scope {
     }
 }
 
-/// Events waiting for their rebuild.
-struct Batch {
-    first: Instant,
-    last: Instant,
-    config: bool,
-    folder: bool,
-    files: BTreeSet<PathBuf>,
-}
-
-impl Batch {
-    fn new(at: Instant) -> Batch {
-        Batch {
-            first: at,
-            last: at,
-            config: false,
-            folder: false,
-            files: BTreeSet::new(),
-        }
-    }
-
-    fn add(&mut self, at: Instant, interest: Interest) {
-        self.last = self.last.max(at);
-        self.first = self.first.min(at);
-        match interest {
-            Interest::File(rel) => {
-                self.files.insert(rel);
-            }
-            Interest::Folder => self.folder = true,
-            Interest::Config => self.config = true,
-        }
-    }
-
-    /// Quiet for `quiet` since the last event, but no later than `max_delay` after the first.
-    fn deadline(&self, config: &Config) -> Instant {
-        (self.last + config.watch.quiet).min(self.first + config.watch.max_delay)
-    }
-}
-
-/// The OS watch (or the poller) and the folders it watches.
-struct FsWatch {
-    backend: Backend,
-    watched: BTreeSet<PathBuf>,
-    poll: Option<Duration>,
-}
-
-enum Backend {
-    Os(Debouncer<RecommendedWatcher, NoCache>),
-    Poll(Debouncer<PollWatcher, NoCache>),
-}
-
-impl FsWatch {
-    fn new(tx: Sender<Message>, poll: Option<Duration>) -> Result<FsWatch, notify::Error> {
-        let handler = move |result: DebounceEventResult| {
-            let _ = tx.send(Message::Events(result));
-        };
-        let backend = match poll {
-            None => Backend::Os(notify_debouncer_full::new_debouncer_opt(
-                DEBOUNCE,
-                Some(DEBOUNCE),
-                handler,
-                NoCache,
-                notify::Config::default(),
-            )?),
-            Some(interval) => Backend::Poll(notify_debouncer_full::new_debouncer_opt(
-                DEBOUNCE,
-                Some(DEBOUNCE),
-                handler,
-                NoCache,
-                notify::Config::default().with_poll_interval(interval),
-            )?),
-        };
-        Ok(FsWatch {
-            backend,
-            watched: BTreeSet::new(),
-            poll,
-        })
-    }
-
-    fn is_watched(&self, dir: &Path) -> bool {
-        self.watched.contains(dir)
-    }
-
-    /// Watches `wanted` and nothing else. Returns whether a folder was newly watched.
-    ///
-    /// With OS events every wanted folder is watched again each time: for a folder that is
-    /// still the same this changes nothing, and a folder deleted and created again under the
-    /// same name gets the new watch it needs, even if the events telling so were lost. (The
-    /// poller compares by name on every round, so it only needs new folders.)
-    fn sync(&mut self, wanted: &BTreeSet<PathBuf>) -> Result<bool, notify::Error> {
-        let gone: Vec<PathBuf> = self.watched.difference(wanted).cloned().collect();
-        for dir in gone {
-            // The OS already dropped the watch of a deleted folder; nothing to undo then.
-            let _ = match &mut self.backend {
-                Backend::Os(d) => d.unwatch(&dir),
-                Backend::Poll(d) => d.unwatch(&dir),
-            };
-            self.watched.remove(&dir);
-        }
-        let mut added = false;
-        for dir in wanted {
-            let new = !self.watched.contains(dir);
-            let result = match &mut self.backend {
-                Backend::Os(d) => d.watch(dir, RecursiveMode::NonRecursive),
-                Backend::Poll(d) if new => d.watch(dir, RecursiveMode::NonRecursive),
-                Backend::Poll(_) => Ok(()),
-            };
-            match result {
-                Ok(()) => {
-                    added |= new;
-                    self.watched.insert(dir.clone());
-                }
-                Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => return Err(e),
-                // Deleted between listing and watching: the next event lists again.
-                Err(e) => {
-                    self.watched.remove(dir);
-                    tracing::debug!("cannot watch {}: {e}", dir.display());
-                }
-            }
-        }
-        Ok(added)
-    }
-}
-
-/// Stops `stopper`'s watcher on SIGINT or SIGTERM.
-pub fn stop_on_signals(stopper: Stopper) -> std::io::Result<()> {
-    handle_signals(stopper, true)
-}
-
-/// Handles the signals a service gets: SIGHUP reloads the configuration, SIGUSR1 and SIGUSR2
-/// log how things stand (by default each would kill the process at once), and with `stop`,
-/// SIGINT and SIGTERM stop the watcher once the write in progress is done.
-pub fn handle_signals(stopper: Stopper, stop: bool) -> std::io::Result<()> {
+/// Handles the signals a service gets, for `watch` and `serve` alike: SIGHUP reloads the
+/// configuration, SIGUSR1 and SIGUSR2 log how things stand (by default each would kill the
+/// process at once), and SIGINT and SIGTERM call `on_stop` (`serve` stops taking
+/// connections) and stop the watcher once the write in progress is done.
+pub fn handle_signals(
+    stopper: Stopper,
+    on_stop: impl FnOnce() + Send + 'static,
+) -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2};
-    let mut wanted = vec![SIGHUP, SIGUSR1, SIGUSR2];
-    if stop {
-        wanted.extend([SIGINT, SIGTERM]);
-    }
-    let mut signals = signal_hook::iterator::Signals::new(wanted)?;
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGHUP, SIGUSR1, SIGUSR2, SIGINT, SIGTERM])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -827,6 +632,7 @@ pub fn handle_signals(stopper: Stopper, stop: bool) -> std::io::Result<()> {
                     SIGUSR1 | SIGUSR2 => Message::Status,
                     _ => {
                         tracing::info!("signal {signal}: stopping after the write in progress");
+                        on_stop();
                         stopper.stop();
                         return;
                     }
@@ -837,123 +643,4 @@ pub fn handle_signals(stopper: Stopper, stop: bool) -> std::io::Result<()> {
             }
         })?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use notify::event::{AccessKind, CreateKind, Event, ModifyKind, RemoveKind, RenameMode};
-
-    fn paths() -> WatchedPaths {
-        WatchedPaths {
-            articles: PathBuf::from("/site/articles"),
-            output: PathBuf::from("/site/articles/feeds"),
-            config_file: PathBuf::from("/site/bifeed.yaml"),
-        }
-    }
-
-    fn event(kind: EventKind, paths: &[&str]) -> DebouncedEvent {
-        let mut event = Event::new(kind);
-        for p in paths {
-            event = event.add_path(PathBuf::from(p));
-        }
-        DebouncedEvent::new(event, Instant::now())
-    }
-
-    fn relevant(kind: EventKind, p: &[&str]) -> Vec<Interest> {
-        relevance(&event(kind, p), &paths(), |dir| {
-            dir == Path::new("/site/articles/2024")
-        })
-    }
-
-    fn file(rel: &str) -> Interest {
-        Interest::File(PathBuf::from(rel))
-    }
-
-    #[test]
-    fn article_changes_name_the_file() {
-        let create = EventKind::Create(CreateKind::File);
-        let modify = EventKind::Modify(ModifyKind::Any);
-        assert_eq!(
-            relevant(create, &["/site/articles/001_x.txt"]),
-            [file("001_x.txt")]
-        );
-        assert_eq!(
-            relevant(modify, &["/site/articles/2024/a.TXT"]),
-            [file("2024/a.TXT")]
-        );
-        let rename = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
-        assert_eq!(
-            relevant(
-                rename,
-                &["/site/articles/.x.txt.tmp", "/site/articles/x.txt"]
-            ),
-            [file("x.txt")],
-            "a temporary renamed over an article"
-        );
-        assert_eq!(
-            relevant(rename, &["/site/articles/a.txt", "/site/articles/b.txt"]),
-            [file("a.txt"), file("b.txt")],
-            "a rename touches both names"
-        );
-    }
-
-    #[test]
-    fn folder_changes_and_lost_events_list_the_whole_folder() {
-        // A watched folder that is gone now, and the articles folder itself.
-        let remove = EventKind::Remove(RemoveKind::Folder);
-        assert_eq!(
-            relevant(remove, &["/site/articles/2024"]),
-            [Interest::Folder]
-        );
-        assert_eq!(relevant(remove, &["/site/articles"]), [Interest::Folder]);
-        let overflow = DebouncedEvent::new(
-            Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan),
-            Instant::now(),
-        );
-        assert_eq!(
-            relevance(&overflow, &paths(), |_| false),
-            [Interest::Folder]
-        );
-    }
-
-    #[test]
-    fn editor_temporaries_reads_and_other_files_trigger_nothing() {
-        let create = EventKind::Create(CreateKind::File);
-        for p in [
-            "/site/articles/.001_x.txt.swp",
-            "/site/articles/001_x.txt~",
-            "/site/articles/.#001_x.txt",
-            "/site/articles/4913",
-            "/site/articles/x.tmp",
-            "/site/articles/.hidden",
-            "/site/articles/notes.md",
-            "/site/articles/feeds/zh/rss.xml",
-            "/site/other.txt",
-        ] {
-            assert_eq!(relevant(create, &[p]), [], "{p}");
-        }
-        let read = EventKind::Access(AccessKind::Open(notify::event::AccessMode::Read));
-        assert_eq!(relevant(read, &["/site/articles/001_x.txt"]), []);
-    }
-
-    #[test]
-    fn the_config_file_is_its_own_change() {
-        let modify = EventKind::Modify(ModifyKind::Any);
-        assert_eq!(relevant(modify, &["/site/bifeed.yaml"]), [Interest::Config]);
-    }
-
-    #[test]
-    fn a_batch_waits_for_quiet_but_not_past_the_maximum_delay() {
-        let config = Config::default();
-        let start = Instant::now();
-        let mut batch = Batch::new(start);
-        assert_eq!(batch.deadline(&config), start + Duration::from_millis(100));
-        batch.add(start + Duration::from_millis(50), file("a.txt"));
-        assert_eq!(batch.deadline(&config), start + Duration::from_millis(150));
-        batch.add(start + Duration::from_millis(990), Interest::Config);
-        assert_eq!(batch.deadline(&config), start + Duration::from_millis(1000));
-        assert!(batch.config && !batch.folder);
-        assert_eq!(batch.files.len(), 1);
-    }
 }
