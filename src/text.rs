@@ -3,7 +3,9 @@
 //! extractor, the configuration and the renderers never disagree.
 
 use std::borrow::Cow;
+use std::path::Path;
 
+use encoding_rs::GB18030;
 use url::Url;
 
 /// A Han (Chinese) character: the CJK Unified Ideographs with all their extensions and the
@@ -54,6 +56,47 @@ fn has_xml_forbidden(text: &str) -> bool {
 
 fn is_xml_char(c: char) -> bool {
     !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// A path as logs and reports show it: one line, readable.
+///
+/// Control characters are escaped (a newline in a file name would otherwise forge a log
+/// line), and a name that is not UTF-8 is read as GB18030, the legacy encoding of Chinese
+/// file names, or else has its invalid bytes written `\xXX`.
+pub fn shown(path: &Path) -> Shown<'_> {
+    Shown(path)
+}
+
+pub struct Shown<'a>(&'a Path);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bytes = self.0.as_os_str().as_encoded_bytes();
+        let text: Cow<str> = match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => match GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(decoded) => decoded,
+                None => Cow::Owned(
+                    bytes
+                        .utf8_chunks()
+                        .map(|c| {
+                            let bad: String =
+                                c.invalid().iter().map(|b| format!("\\x{b:02X}")).collect();
+                            format!("{}{bad}", c.valid())
+                        })
+                        .collect(),
+                ),
+            },
+        };
+        for c in text.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -34,13 +34,11 @@ pub fn report(
         counts.files += 1;
         let path = shown(&file.path);
         let parsed = match &file.result {
-            Err(rejection) => {
+            Err(_) => {
                 counts.rejected += 1;
-                writeln!(
-                    out,
-                    "{path}:{}: rejected: {}",
-                    rejection.line, rejection.reason
-                )?;
+                for problem in file.problems() {
+                    writeln!(out, "{problem}")?;
+                }
                 continue;
             }
             Ok(parsed) => parsed,
@@ -94,9 +92,9 @@ pub fn report(
             )?;
             writeln!(out, "  {lang} paragraphs: {}", v.paragraphs.len())?;
         }
-        for w in &parsed.warnings {
+        for problem in file.problems() {
             counts.warnings += 1;
-            writeln!(out, "{path}:{}: warning: {}", w.line, w.message)?;
+            writeln!(out, "{problem}")?;
         }
         if let Some(earlier) = ids.insert(a.id.clone(), file.path.clone()) {
             clashes.push(clash_message(&earlier, &a.id, &file.path));
@@ -104,7 +102,7 @@ pub fn report(
     }
     for clash in clashes {
         counts.warnings += 1;
-        writeln!(out, "{}", clash.replacen(": id", ": warning: id", 1))?;
+        writeln!(out, "{clash}")?;
     }
     writeln!(
         out,

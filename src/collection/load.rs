@@ -12,6 +12,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use super::{Accepted, Busy, Entry};
 use crate::article::{self, Article, Parsed, Rejection};
 use crate::config::Config;
+use crate::diagnostic::Diagnostic;
 use crate::source::{self, Folder, Found, ListError, ReadError, SourceFile, Stamp, shown};
 
 /// One file of the articles folder read in full: what `check` reports and the logs show.
@@ -26,14 +27,13 @@ pub struct FileOutcome {
 
 impl FileOutcome {
     /// Every rejection or warning of the file, as `path:line: reason` lines.
-    pub fn problems(&self) -> Vec<String> {
-        let path = shown(&self.path);
+    pub fn problems(&self) -> Vec<Diagnostic> {
         match &self.result {
-            Err(r) => vec![format!("{path}:{}: rejected: {}", r.line, r.reason)],
+            Err(r) => vec![Diagnostic::rejected(&self.path, r)],
             Ok(parsed) => parsed
                 .warnings
                 .iter()
-                .map(|w| format!("{path}:{}: {}", w.line, w.message))
+                .map(|w| Diagnostic::warning(&self.path, Some(w.line), w.message.clone()))
                 .collect(),
         }
     }
@@ -42,7 +42,7 @@ impl FileOutcome {
 /// What reading one listed file gave.
 pub(super) enum Loaded {
     /// What the collection keeps of it, and its problems as log lines.
-    Entry(Entry, Vec<String>),
+    Entry(Entry, Vec<Diagnostic>),
     /// The system could not read it just now: why.
     Busy(String),
     /// It looks half written, and was written a moment ago: look again later.
@@ -95,7 +95,13 @@ pub(super) fn load(
             Loaded::Entry(entry, problems)
         }
         Found::Unusable(u) => {
-            let problems = vec![format!("{}:1: rejected: {}", shown(&u.path), u.reason)];
+            let problems = vec![Diagnostic::rejected(
+                &u.path,
+                &Rejection {
+                    line: 1,
+                    reason: u.reason.clone(),
+                },
+            )];
             let entry = Entry {
                 stamp: None,
                 path: u.path.clone(),

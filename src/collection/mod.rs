@@ -22,6 +22,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::article::{Article, Rejection};
 use crate::config::Config;
+use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::source::{self, Found, ListError, Stamp, shown};
 
@@ -71,7 +72,7 @@ pub struct Changes {
     /// Files added or changed (paths inside the articles folder).
     pub paths: Vec<PathBuf>,
     /// The rejections and warnings of the files read, as `path:line: reason` lines.
-    pub problems: Vec<String>,
+    pub problems: Vec<Diagnostic>,
     /// Files the system could not read just now (paths inside the articles folder): what was
     /// known of them stands; read them again soon.
     pub retry: Vec<PathBuf>,
@@ -346,9 +347,10 @@ impl Collection {
             }
         }
         for (dir, reason) in &listing.unreadable {
-            changes.problems.push(format!(
-                "{}: cannot read this folder ({reason}); its articles stay as they were",
-                shown(&config.articles.join(dir))
+            changes.problems.push(Diagnostic::warning(
+                &config.articles.join(dir),
+                None,
+                format!("cannot read this folder ({reason}); its articles stay as they were"),
             ));
             changes.relist = true;
         }
@@ -547,13 +549,13 @@ impl Collection {
     /// Accepted files whose id another file also uses, as `path:1: ...` lines: the file
     /// whose path inside the folder sorts last (byte order) wins, so which one is published
     /// never depends on the order files arrived.
-    pub fn clashes(&self) -> Vec<String> {
+    pub fn clashes(&self) -> Vec<Diagnostic> {
         self.clash_lines(self.index.by_id.values())
     }
 
     /// The clashes that files at `rels` (paths inside the folder) take part in: what a change
     /// made, reported each time.
-    pub fn clashes_involving(&self, rels: &[PathBuf]) -> Vec<String> {
+    pub fn clashes_involving(&self, rels: &[PathBuf]) -> Vec<Diagnostic> {
         let ids: std::collections::BTreeSet<&str> = rels
             .iter()
             .filter_map(|rel| match &self.files.get(rel.as_os_str())?.state {
@@ -564,7 +566,10 @@ impl Collection {
         self.clash_lines(ids.into_iter().filter_map(|id| self.index.by_id.get(id)))
     }
 
-    fn clash_lines<'a>(&self, groups: impl Iterator<Item = &'a BTreeSet<OsString>>) -> Vec<String> {
+    fn clash_lines<'a>(
+        &self,
+        groups: impl Iterator<Item = &'a BTreeSet<OsString>>,
+    ) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for keys in groups.filter(|keys| keys.len() > 1) {
             let Some(winner) = keys.last().and_then(|k| self.files.get(k)) else {
@@ -604,11 +609,14 @@ pub struct Busy {
     pub error: std::io::Error,
 }
 
-pub fn clash_message(loser: &Path, id: &str, winner: &Path) -> String {
-    format!(
-        "{}:1: id {id} is also used by {}, which wins; this file is left out",
-        shown(loser),
-        shown(winner)
+pub fn clash_message(loser: &Path, id: &str, winner: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        loser,
+        Some(1),
+        format!(
+            "id {id} is also used by {}, which wins; this file is left out",
+            shown(winner)
+        ),
     )
 }
 

@@ -10,8 +10,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+pub use crate::text::shown;
 pub use decode::decode;
-pub use name::{article_id, is_article_name, is_hidden, shown};
+pub use name::{article_id, is_article_name, is_hidden};
 pub use read::{ReadError, io_reason, is_transient, read};
 
 /// An article file found in the folder (not yet read).

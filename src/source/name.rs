@@ -1,10 +1,7 @@
 //! The one rule for naming: which file names are articles, the id a file name gives, and how
 //! a path is shown to people.
 
-use std::borrow::Cow;
 use std::path::Path;
-
-use encoding_rs::GB18030;
 
 /// Whether a file name is an article: `*.txt`, and not an editor's temporary or hidden file
 /// (`.#x.txt`, `x.txt~`, `.x.txt.swp`, vim's `4913`).
@@ -38,45 +35,4 @@ fn lossless(bytes: &[u8]) -> String {
         }
     }
     out
-}
-
-/// A path as logs and reports show it: one line, readable.
-///
-/// Control characters are escaped (a newline in a file name would otherwise forge a log
-/// line), and a name that is not UTF-8 is read as GB18030, the legacy encoding of Chinese
-/// file names, or else has its invalid bytes written `\xXX`.
-pub fn shown(path: &Path) -> Shown<'_> {
-    Shown(path)
-}
-
-pub struct Shown<'a>(&'a Path);
-
-impl std::fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let bytes = self.0.as_os_str().as_encoded_bytes();
-        let text: Cow<str> = match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => match GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-                Some(decoded) => decoded,
-                None => Cow::Owned(
-                    bytes
-                        .utf8_chunks()
-                        .map(|c| {
-                            let bad: String =
-                                c.invalid().iter().map(|b| format!("\\x{b:02X}")).collect();
-                            format!("{}{bad}", c.valid())
-                        })
-                        .collect(),
-                ),
-            },
-        };
-        for c in text.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
-    }
 }
