@@ -61,11 +61,13 @@ const RESERVED_FILES: u64 = 128;
 /// At most one line in this long about failing to accept connections.
 const ACCEPT_ERROR_LOG_EVERY: Duration = Duration::from_secs(10);
 
-/// Runs the watcher and the HTTP server until SIGINT or SIGTERM.
+/// Runs the watcher and the HTTP server until SIGINT or SIGTERM. `on_ready` is given the
+/// bound address once the first build is published and connections are taken.
 pub fn run(
     mut sources: Sources,
     addr: Option<SocketAddr>,
     poll: Option<Duration>,
+    on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
     let config = sources.load()?;
     let addr = addr.unwrap_or(config.serve.addr);
@@ -112,6 +114,8 @@ pub fn run(
         .worker_threads(2)
         .enable_all()
         .build()?;
+    // Bound and built: connections wait in the listen queue until the server takes them.
+    on_ready(local);
     let served = runtime.block_on(serve(listener, router(files), local, cap, async {
         let _ = stop.await;
     }));

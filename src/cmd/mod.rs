@@ -10,6 +10,16 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+/// Tells whoever started a long-running command that it is ready: one line on standard output,
+/// after the first build is published (and, for `serve`, the address is bound). It is part of
+/// the interface (see the README), unlike the log lines on standard error.
+fn ready(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    // Nobody may be reading: that is no reason to stop.
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
+
 /// Runs the command the user asked for; its exit code.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

@@ -9,8 +9,10 @@ use crate::cli::Paths;
 
 pub fn run(paths: Paths, poll: Option<u64>) -> anyhow::Result<ExitCode> {
     crate::limits::open_files();
-    let watcher = crate::watch::Watcher::new(paths.sources(), poll.map(Duration::from_millis))?;
+    let mut watcher = crate::watch::Watcher::new(paths.sources(), poll.map(Duration::from_millis))?;
     crate::watch::handle_signals(watcher.stopper(), || {}).context("installing signal handlers")?;
+    watcher.build_first();
+    super::ready("ready");
     watcher.run()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -109,6 +109,23 @@ pub fn terminate(
 }
 
 /// Copies a folder tree.
+/// The ready line a long-running command prints on standard output once it is ready (see
+/// the README's "Readiness"), read with a deadline; `None` if the process ended or said
+/// nothing in time. The rest of standard output is drained so the process never blocks on it.
+pub fn ready_line(child: &mut std::process::Child) -> Option<String> {
+    use std::io::BufRead;
+    let stdout = child.stdout.take()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        if let Some(Ok(line)) = lines.next() {
+            let _ = tx.send(line);
+        }
+        for _ in lines {}
+    });
+    rx.recv_timeout(watching::DEADLINE).ok()
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {

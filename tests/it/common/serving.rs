@@ -33,19 +33,18 @@ impl Server {
             .current_dir(site.dir.path())
             .env("RUST_LOG", "debug")
             .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        let start = Instant::now();
-        let base = loop {
-            let text = fs::read_to_string(&log).unwrap_or_default();
-            if let Some(at) = text.find("serving at ") {
-                let rest = &text[at + "serving at ".len()..];
-                break rest.lines().next().unwrap().trim().to_string();
-            }
-            assert!(start.elapsed() < DEADLINE, "server did not start:\n{text}");
-            std::thread::sleep(Duration::from_millis(10));
+        let mut child = child;
+        let ready = super::ready_line(&mut child);
+        let base = match ready.as_deref().and_then(|l| l.strip_prefix("ready ")) {
+            Some(url) => url.to_string(),
+            None => panic!(
+                "server did not say it was ready ({ready:?}):\n{}",
+                fs::read_to_string(&log).unwrap_or_default()
+            ),
         };
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)

@@ -26,12 +26,19 @@ impl Watching {
             .current_dir(site.dir.path())
             .env("RUST_LOG", "debug")
             .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
+        let mut child = child;
+        let ready = super::ready_line(&mut child);
         let watching = Watching { site, child, log };
-        watching.wait_for("the first build", |w| w.log().contains("built in"));
+        assert_eq!(
+            ready.as_deref(),
+            Some("ready"),
+            "the watcher did not say it was ready:\n{}",
+            watching.log()
+        );
         watching
     }
 
