@@ -55,15 +55,23 @@ pub struct Summary {
     pub elapsed: Duration,
 }
 
+impl Summary {
+    /// What the feeds hold now, as both `build` and `watch` report it:
+    /// `N articles (zh X, en Y), R rejected`.
+    pub fn articles(&self) -> String {
+        format!(
+            "{} articles (zh {}, en {}), {} rejected",
+            self.articles, self.zh_items, self.en_items, self.rejected
+        )
+    }
+}
+
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} articles (zh {}, en {}), {} rejected; {} files written, {} unchanged, ",
-            self.articles,
-            self.zh_items,
-            self.en_items,
-            self.rejected,
+            "{}; {} files written, {} unchanged, ",
+            self.articles(),
             self.written.len(),
             self.unchanged.len(),
         )?;

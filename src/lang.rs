@@ -10,6 +10,11 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
 
+    /// The language's place in [`Lang::ALL`]: for tables kept per language.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The folder under the output directory that holds this language's feeds.
     pub fn dir(self) -> &'static str {
         match self {
@@ -45,5 +50,18 @@ impl Lang {
 impl std::fmt::Display for Lang {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.dir())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_language_has_its_own_place() {
+        for (i, lang) in Lang::ALL.into_iter().enumerate() {
+            assert_eq!(lang.index(), i);
+            assert_eq!(lang.other().other(), lang);
+        }
     }
 }

@@ -169,13 +169,6 @@ struct Rank {
     key: OsString,
 }
 
-fn lang_slot(lang: Lang) -> usize {
-    match lang {
-        Lang::Zh => 0,
-        Lang::En => 1,
-    }
-}
-
 impl Index {
     /// The index of a whole collection, keeping what was shown and which pages are due.
     fn build(files: &BTreeMap<OsString, Entry>, previous: Index) -> Index {
@@ -201,7 +194,7 @@ impl Index {
         for winner in winners {
             if let Some(Ok(a)) = files.get(winner).map(|e| &e.state) {
                 for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
-                    newest[lang_slot(lang)].insert(rank(winner, a));
+                    newest[lang.index()].insert(rank(winner, a));
                 }
                 if let Some(full) = a.full.as_ref().filter(|_| a.linkless) {
                     index.pages.insert(a.id.clone(), Arc::clone(full));
@@ -226,7 +219,7 @@ impl Index {
     /// `a` (at `key`) became the winner of its id.
     fn newest_insert(&mut self, key: &OsString, a: &Accepted) {
         for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
-            self.newest[lang_slot(lang)].insert(rank(key, a));
+            self.newest[lang.index()].insert(rank(key, a));
         }
         if let Some(full) = a.full.as_ref().filter(|_| a.linkless) {
             self.pages.insert(a.id.clone(), Arc::clone(full));
@@ -237,7 +230,7 @@ impl Index {
     /// `a` (at `key`) is no longer the winner of its id.
     fn newest_remove(&mut self, key: &OsString, a: &Accepted) {
         for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
-            self.newest[lang_slot(lang)].remove(&rank(key, a));
+            self.newest[lang.index()].remove(&rank(key, a));
         }
         if self.pages.remove(&a.id).is_some() {
             self.pages_due.insert(a.id.clone());
@@ -511,8 +504,8 @@ impl Collection {
     pub fn counts(&self) -> Counts {
         Counts {
             articles: self.index.by_id.len(),
-            zh: self.index.newest[lang_slot(Lang::Zh)].len(),
-            en: self.index.newest[lang_slot(Lang::En)].len(),
+            zh: self.index.newest[Lang::Zh.index()].len(),
+            en: self.index.newest[Lang::En.index()].len(),
             rejected: self.index.rejected,
         }
     }

@@ -57,17 +57,19 @@ pub fn plain_text(paragraph: &str, markup: Markup, max_chars: usize) -> String {
     out
 }
 
-/// Plain text as HTML text (no paragraph around it).
+/// Plain text as HTML text (no paragraph around it): `<`, `>` and `&` escaped, as the
+/// Markdown renderer escapes text, so an escaped title and a rendered paragraph agree.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    pulldown_cmark::html::push_html(
-        &mut out,
-        std::iter::once(Event::Text(CowStr::Borrowed(text))),
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html_body_text(
+        pulldown_cmark_escape::FmtWriter(&mut out),
+        text,
     );
     out
 }
 
-/// Text for an HTML attribute value or element: `<`, `>`, `&`, `"` and `'` escaped.
+/// Text for an HTML attribute value: quotes escaped too.
 pub fn attribute(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Writing into a String cannot fail.

@@ -411,14 +411,11 @@ impl Watcher {
                     written.push_str(&format!("; removed {}", summary.removed.join(", ")));
                 }
                 tracing::info!(
-                    "{} in {} ms: {}; {} articles (zh {}, en {}), {} rejected; {written}",
+                    "{} in {} ms: {}; {}; {written}",
                     if first { "built" } else { "rebuilt" },
                     started.elapsed().as_millis(),
                     changes,
-                    summary.articles,
-                    summary.zh_items,
-                    summary.en_items,
-                    summary.rejected,
+                    summary.articles(),
                 );
             }
             Err(e) => {
