@@ -12,22 +12,13 @@ use std::fs;
 use std::time::{Duration, Instant};
 
 use common::watching::Watching;
-use common::{Site, article};
+use common::{Site, story};
 
 fn knob(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn story(n: u64) -> String {
-    article(
-        &format!("新闻{n}"),
-        &format!("Story {n}"),
-        &format!("2024/05-{:02}", n % 28 + 1),
-        "k",
-    )
 }
 
 fn name(n: u64) -> String {

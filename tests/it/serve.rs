@@ -9,7 +9,6 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::serving::{Reply, Server};
-use common::watching::DEADLINE;
 use common::{Feed, Site, article};
 
 fn site_with(n: u32) -> Site {
@@ -96,11 +95,7 @@ fn conditional_gets_answer_304_until_the_feed_changes() {
         same,
         common::FIXTURE_MTIME + 86_400,
     );
-    let start = Instant::now();
-    while !server.log().contains("no feed changed") {
-        assert!(start.elapsed() < DEADLINE, "no rebuild:\n{}", server.log());
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    server.wait_for("a rebuild", |s| s.log().contains("no feed changed"));
     assert_eq!(
         server
             .get("/en/rss.xml", &[("If-None-Match", &etag)])
@@ -112,19 +107,10 @@ fn conditional_gets_answer_304_until_the_feed_changes() {
         "009_0000000000000009.txt",
         article("新闻9", "Story 9", "2024/06-09", "k"),
     );
-    let start = Instant::now();
-    let reply = loop {
-        let reply = server.get("/en/rss.xml", &[("If-None-Match", &etag)]);
-        if reply.status == 200 {
-            break reply;
-        }
-        assert!(
-            start.elapsed() < DEADLINE,
-            "the feed never changed:\n{}",
-            server.log()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    server.wait_for("the feed to change", |s| {
+        s.get("/en/rss.xml", &[("If-None-Match", &etag)]).status == 200
+    });
+    let reply = server.get("/en/rss.xml", &[("If-None-Match", &etag)]);
     assert_ne!(reply.header("etag"), Some(etag.as_str()));
     assert_eq!(Feed::from_bytes(&reply.body).titles()[0], "Story 9");
     server.stop();
@@ -387,11 +373,9 @@ fn a_taken_port_is_a_clear_error() {
 fn requests_are_logged_at_debug_level() {
     let server = Server::start(site_with(1));
     server.get("/zh/rss.xml", &[]);
-    let start = Instant::now();
-    while !server.log().contains("GET /zh/rss.xml 200") {
-        assert!(start.elapsed() < DEADLINE, "{}", server.log());
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    server.wait_for("the request's log line", |s| {
+        s.log().contains("GET /zh/rss.xml 200")
+    });
     server.stop();
 }
 
@@ -553,20 +537,13 @@ fn serve_follows_the_output_folder_a_reload_names() {
     server.wait_for("the moved output", |_| moved.exists());
     // The old folder is no longer what is published.
     fs::write(server.site.out().join("zh/rss.xml"), "stale").unwrap();
-    let start = Instant::now();
-    loop {
-        let reply = server.get("/zh/rss.xml", &[]);
-        if reply.body != b"stale" {
-            assert_eq!(reply.body, fs::read(&moved).unwrap());
-            break;
-        }
-        assert!(
-            start.elapsed() < DEADLINE,
-            "still the old folder:\n{}",
-            server.log()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    server.wait_for("the new folder to be served", |s| {
+        s.get("/zh/rss.xml", &[]).body != b"stale"
+    });
+    assert_eq!(
+        server.get("/zh/rss.xml", &[]).body,
+        fs::read(&moved).unwrap()
+    );
     server.stop();
 }
 
@@ -613,18 +590,11 @@ fn a_flood_of_idle_connections_shuts_out_neither_readers_nor_articles() {
     );
     std::thread::sleep(Duration::from_millis(350));
     drop(flood);
-    let start = Instant::now();
-    while !Feed::from_bytes(&server.get("/zh/rss.xml", &[]).body)
-        .titles()
-        .contains(&"新".to_string())
-    {
-        assert!(
-            start.elapsed() < DEADLINE,
-            "the article never came:\n{}",
-            server.log()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    server.wait_for("the article", |s| {
+        Feed::from_bytes(&s.get("/zh/rss.xml", &[]).body)
+            .titles()
+            .contains(&"新".to_string())
+    });
     let log = server.log();
     let accept_lines = log.matches("accepting a connection").count();
     assert!(accept_lines <= 2, "{accept_lines} lines:\n{log}");

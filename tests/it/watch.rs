@@ -9,16 +9,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::Site;
 use common::watching::{DEADLINE, Watching};
-use common::{Site, article};
 
 fn story(n: u32) -> String {
-    article(
-        &format!("新闻{n}"),
-        &format!("Story {n}"),
-        &format!("2024/05-{:02}", n % 28 + 1),
-        "k",
-    )
+    common::story(n.into())
 }
 
 fn write(path: &Path, text: &str) {

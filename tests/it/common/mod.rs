@@ -254,6 +254,16 @@ pub fn assert_well_formed(xml: &str) {
 }
 
 /// An article in the standard layout; `{}`-free so tests can `replace` parts of it.
+/// The numbered story most tests use: `新闻n` / `Story n`, dated in May 2024 (day n mod 28 + 1).
+pub fn story(n: u64) -> String {
+    article(
+        &format!("新闻{n}"),
+        &format!("Story {n}"),
+        &format!("2024/05-{:02}", n % 28 + 1),
+        "k",
+    )
+}
+
 pub fn article(zh_title: &str, en_title: &str, date: &str, keywords: &str) -> String {
     format!(
         "{zh_title}\n\
