@@ -1,4 +1,5 @@
-//! The one-shot pipeline: list → read → parse → render → write.
+//! One build: the pipeline run once (collection → selection → render → publish), by `build`
+//! and, after every change, by `watch`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! Which documents the site has and which articles each holds: a feed per language and
 //! format, a page per article without a source link, the index page and the OPML list. The
 //! next documents (topic feeds, archives) are added here; how each is written is
-//! [`crate::feed`]'s business, where it goes [`crate::publish`]'s.
+//! [`crate::render`]'s business, where it goes [`crate::publish`]'s.
 
 use crate::article::{Article, Version};
 use crate::lang::Lang;

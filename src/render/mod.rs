@@ -1,7 +1,8 @@
-//! Articles → feed documents. Pure: same articles and site, same bytes.
-//!
-//! Every language gets an RSS 2.0 and an Atom 1.0 feed of its newest articles. The writer
-//! crates (`rss`, `atom_syndication`) do the XML; this module decides what goes in it.
+//! How a document is written: one module per format (`rss`, `atom`, `page`, `index`,
+//! `opml`), each a pure function of the site and the document's items; same input, same
+//! bytes. Which documents exist and which items each holds is [`crate::selection`]'s choice.
+//! The writer crates (`rss`, `atom_syndication`) do the XML; this module decides what goes in
+//! it.
 
 mod atom;
 pub mod html;

@@ -1,5 +1,5 @@
-//! The one rule for naming: which file names are articles, the id a file name gives, and how
-//! a path is shown to people.
+//! The one rule for naming: which file names are articles (and which are hidden), and the id
+//! a file name gives. (How a path is shown to people is `crate::text::shown`.)
 
 use std::path::Path;
 
