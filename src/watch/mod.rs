@@ -189,7 +189,7 @@ impl Watcher {
     pub fn build_first(&mut self) {
         if !self.built {
             self.built = true;
-            self.rebuild(Scope::Folder, false, true);
+            self.rebuild(Scope::Folder, Occasion::First);
         }
     }
 
@@ -236,7 +236,7 @@ impl Watcher {
                 Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                 Ok(Message::Reload) => {
                     tracing::info!("SIGHUP: reading the configuration again");
-                    self.rebuild(Scope::Folder, true, false);
+                    self.rebuild(Scope::Folder, Occasion::ConfigChanged);
                 }
                 Ok(Message::Status) => {
                     let counts = self.collection.counts();
@@ -265,17 +265,24 @@ impl Watcher {
                                 } else {
                                     Scope::Files(b.files)
                                 };
-                                self.rebuild(scope, b.config, false);
+                                self.rebuild(
+                                    scope,
+                                    if b.config {
+                                        Occasion::ConfigChanged
+                                    } else {
+                                        Occasion::Changes
+                                    },
+                                );
                             }
                         }
-                        Some(Trigger::Retry) => self.rebuild(Scope::Folder, false, false),
+                        Some(Trigger::Retry) => self.rebuild(Scope::Folder, Occasion::Changes),
                         Some(Trigger::Reread) => {
                             let files = self
                                 .reread
                                 .as_ref()
                                 .map(|r| r.files.clone())
                                 .unwrap_or_default();
-                            self.rebuild(Scope::Files(files), false, false);
+                            self.rebuild(Scope::Files(files), Occasion::Changes);
                         }
                         Some(Trigger::OutputsCheck) => {
                             self.outputs_check_at = now + OUTPUTS_CHECK;
@@ -284,12 +291,12 @@ impl Watcher {
                                     "{missing} is gone from the output folder: writing it again"
                                 );
                                 self.publish_pending = true;
-                                self.rebuild(Scope::Files(BTreeSet::new()), false, false);
+                                self.rebuild(Scope::Files(BTreeSet::new()), Occasion::Changes);
                             }
                         }
                         Some(Trigger::Reconcile) => {
                             self.reconcile_at = None;
-                            self.rebuild(Scope::Reconcile, false, false);
+                            self.rebuild(Scope::Reconcile, Occasion::Changes);
                         }
                         None => {}
                     }
@@ -316,7 +323,9 @@ impl Watcher {
     }
 
     /// Re-reads what changed and writes the feeds that changed.
-    fn rebuild(&mut self, mut scope: Scope, config_changed: bool, first: bool) {
+    fn rebuild(&mut self, mut scope: Scope, occasion: Occasion) {
+        let first = occasion == Occasion::First;
+        let config_changed = occasion == Occasion::ConfigChanged;
         let started = Instant::now();
         if config_changed && self.reload_config() {
             scope = Scope::Folder;
@@ -588,6 +597,17 @@ impl Watcher {
 struct Reread {
     at: Instant,
     files: BTreeSet<PathBuf>,
+}
+
+/// Why a rebuild happens, which decides what it logs and whether it may skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Occasion {
+    /// The first build of this run: always publishes, and reports every clash.
+    First,
+    /// Files changed, a failed rebuild is tried again, or a timer is due.
+    Changes,
+    /// The config file changed (or SIGHUP): read it again first.
+    ConfigChanged,
 }
 
 /// What a rebuild looks at.
