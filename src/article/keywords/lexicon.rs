@@ -86,15 +86,15 @@ pub fn lookup(word: &str) -> Option<Entry> {
 /// characters, shortest first, added to `found`: its length in bytes and its entry. One walk
 /// down the trie finds them all, and stops as soon as no word goes on.
 pub fn words_at(text: &str, max_chars: usize, found: &mut Vec<(usize, Entry)>) {
-    // No word is longer than `max_chars` characters of four bytes at most; and yada ends keys
-    // with a NUL byte, which no word contains: a text is searched only up to one.
-    let window = &text.as_bytes()[..text.len().min(max_chars * 4)];
-    let text = &text[..memchr::memchr(0, window).unwrap_or(text.len())];
+    // No word of `max_chars` characters is longer than four bytes each; yada ends keys with a
+    // NUL byte, which is in no word, so the search stops at one. Every key is whole UTF-8, so
+    // a match ends on a character; only a long match needs its characters counted.
+    let bytes = text.as_bytes();
+    let window = &bytes[..bytes.len().min(max_chars * 4)];
+    let window = &window[..memchr::memchr(0, window).unwrap_or(window.len())];
     found.extend(
-        TRIE.common_prefix_search(text)
-            .filter(|&(_, len)| {
-                text.is_char_boundary(len) && text[..len].chars().count() <= max_chars
-            })
+        TRIE.common_prefix_search(window)
+            .filter(|&(_, len)| len <= max_chars * 3 || text[..len].chars().count() <= max_chars)
             .map(|(value, len)| (len, Entry::of(value))),
     );
 }

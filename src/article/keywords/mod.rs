@@ -95,6 +95,7 @@ pub fn extract(headline: &str, paragraphs: &[String], reporters: &[String]) -> V
     }
     names(&index, &mut found);
     marked(&texts, &mut found);
+    organisations(&index, &mut found);
     let found = closed(&index, found);
 
     let mut ranked: Vec<Ranked> = found
@@ -370,6 +371,9 @@ enum Origin {
     Person,
     /// Nouns written together, a compound the dictionary lacks (跨境|电商, 碳|足迹, 量子|计算).
     Phrase,
+    /// An organisation named in full: a place or the state, then what it does, then what it
+    /// is (杭州市经济和信息化局, 中国科学院地质与地球物理研究所).
+    Organisation,
     /// A short term in quotation marks or a title in book marks (“村超”, 《本草纲目》): the
     /// writer marked where it starts and ends.
     Marked,
@@ -543,6 +547,64 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
         }
     }
 }
+
+/// Organisations named in full, which neither dictionary holds and ICU cuts to pieces: a
+/// place (or 中国, 国家) that starts a run of Han characters ending in an organisation's suffix
+/// (局, 研究院, 委员会...), of up to [`ORGANISATION_CHARS`] characters. Conjunctions may be inside
+/// (经济和信息化局, 地质与地球物理研究所); any other grammar character ends the run.
+fn organisations<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
+    for suffix in ORGANISATION_SUFFIXES {
+        for (part, at) in texts.uses(suffix) {
+            let text = texts.parts[part];
+            let end = at + suffix.len();
+            // Where the run of Han characters before the suffix can start, nearest first.
+            let starts = text[..at]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| {
+                    is_han(c) && (!is_function_char(c) || matches!(c, '和' | '与' | '及'))
+                })
+                .take(ORGANISATION_CHARS - suffix.chars().count())
+                .map(|(i, _)| i);
+            // The farthest start that is a place or the state names the organisation.
+            let name = starts
+                .filter(|&start| {
+                    texts.words_at(part, start).iter().any(|&(len, e)| {
+                        start + len <= at
+                            && (matches!(e.class, Class::Place | Class::Organisation)
+                                || matches!(&text[start..start + len], "中国" | "国家"))
+                    })
+                })
+                .last();
+            if let Some(start) = name {
+                found.entry(&text[start..end]).or_insert(Found {
+                    origin: Origin::Organisation,
+                    first: (part, start),
+                });
+            }
+        }
+    }
+}
+
+/// Longest organisation name taken, in characters.
+const ORGANISATION_CHARS: usize = 16;
+
+/// What an organisation's name ends with. Single characters that end common words (部 of 内部,
+/// 所 of 场所) are left out.
+const ORGANISATION_SUFFIXES: [&str; 12] = [
+    "委员会",
+    "研究院",
+    "研究所",
+    "博物馆",
+    "管理局",
+    "中心",
+    "大学",
+    "学院",
+    "医院",
+    "局",
+    "厅",
+    "委",
+];
 
 /// Terms the text puts in quotation marks or book title marks, if short: a quotation of
 /// speech is longer than a name.
@@ -801,13 +863,14 @@ fn rank<'a>(
             || places_in_a_row(word)
             || (found.origin == Origin::Phrase && ends_with_a_verb(word))
             || (found.origin == Origin::Word && (uses < 2 || opens_with_a_verb(word)))
-            || (found.origin != Origin::Marked && straddled(texts, word)))
+            || (!matches!(found.origin, Origin::Marked | Origin::Organisation)
+                && straddled(texts, word)))
     {
         return None;
     }
     let weight = match (class, found.origin) {
         (Some(c), _) if c.is_name() => NAME_WEIGHT,
-        (_, Origin::Person | Origin::Place | Origin::Marked) => NAME_WEIGHT,
+        (_, Origin::Person | Origin::Place | Origin::Marked | Origin::Organisation) => NAME_WEIGHT,
         (Some(Class::VerbalNoun), _) => VERBAL_NOUN_WEIGHT,
         _ => 1.0,
     };
@@ -1494,6 +1557,23 @@ mod kinds {
         );
         assert!(words.contains(&"湖超".to_string()), "{words:?}");
         assert!(!words.iter().any(|w| w == "浙江省宁海县"), "{words:?}");
+    }
+
+    #[test]
+    fn an_organisation_named_in_full_is_one_keyword() {
+        // A place, what it does (with a conjunction inside), what it is: no dictionary has it.
+        let words = keywords(
+            "宁波发布休渔期管理新规",
+            &[
+                "中新网宁波5月1日电 记者1日从宁波市海洋与渔业管理局获悉，今年休渔期将延长十天。",
+                "宁波市海洋与渔业管理局表示，休渔期间将加强海上巡查，渔民须按时回港。",
+            ],
+        );
+        assert!(
+            words.contains(&"宁波市海洋与渔业管理局".to_string()),
+            "{words:?}"
+        );
+        assert!(!words.iter().any(|w| w == "渔业管理局"), "{words:?}");
     }
 
     #[test]
