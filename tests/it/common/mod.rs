@@ -109,6 +109,27 @@ pub fn terminate(
 }
 
 /// Copies a folder tree.
+/// Starts a long-running bifeed `command` in `site`, its log (debug, no colour) in `log_name`
+/// there, and waits for its ready line: the process, the log's path and the line (`None` if
+/// it ended or said nothing in time).
+pub fn start_ready(
+    site: &Site,
+    mut command: Command,
+    log_name: &str,
+) -> (std::process::Child, PathBuf, Option<String>) {
+    let log = site.dir.path().join(log_name);
+    let mut child = command
+        .current_dir(site.dir.path())
+        .env("RUST_LOG", "debug")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let ready = ready_line(&mut child);
+    (child, log, ready)
+}
+
 /// The ready line a long-running command prints on standard output once it is ready (see
 /// the README's "Readiness"), read with a deadline; `None` if the process ended or said
 /// nothing in time. The rest of standard output is drained so the process never blocks on it.

@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use super::Site;
@@ -25,20 +25,12 @@ impl Server {
 
     /// Starts `bifeed serve` from a shell, `prefix` (`ulimit -n 256 &&`, say) before it.
     pub fn start_with(site: Site, prefix: &str) -> Server {
-        let log = site.dir.path().join("serve.log");
-        let child = Command::new("sh")
+        let mut command = Command::new("sh");
+        command
             .arg("-c")
             .arg(format!("{prefix} exec \"$0\" serve --addr 127.0.0.1:0"))
-            .arg(env!("CARGO_BIN_EXE_bifeed"))
-            .current_dir(site.dir.path())
-            .env("RUST_LOG", "debug")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut child = child;
-        let ready = super::ready_line(&mut child);
+            .arg(env!("CARGO_BIN_EXE_bifeed"));
+        let (child, log, ready) = super::start_ready(&site, command, "serve.log");
         let base = match ready.as_deref().and_then(|l| l.strip_prefix("ready ")) {
             Some(url) => url.to_string(),
             None => panic!(

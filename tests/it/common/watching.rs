@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use super::{FEEDS, Site};
@@ -19,19 +19,9 @@ pub struct Watching {
 
 impl Watching {
     pub fn start(site: Site, args: &[&str]) -> Watching {
-        let log = site.dir.path().join("watch.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_bifeed"))
-            .arg("watch")
-            .args(args)
-            .current_dir(site.dir.path())
-            .env("RUST_LOG", "debug")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut child = child;
-        let ready = super::ready_line(&mut child);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_bifeed"));
+        command.arg("watch").args(args);
+        let (child, log, ready) = super::start_ready(&site, command, "watch.log");
         let watching = Watching { site, child, log };
         assert_eq!(
             ready.as_deref(),
