@@ -48,6 +48,9 @@ const SECOND_TIER: f32 = 0.45;
 const ABSORB: f32 = 0.5;
 /// The corpus frequency from which a jieba entry is trusted as a word.
 const TRUSTED_FREQ: u64 = 10;
+/// Below this frequency a dictionary word is rare enough to be doubted where ICU's cut
+/// next to it looks wrong.
+const RARE_FREQ: u64 = 1000;
 /// Longest compound of nouns taken as one (跨境电商, 人工智能大模型 is as far as it goes).
 const MAX_PHRASE_CHARS: usize = 6;
 /// Longest candidate, in characters.
@@ -558,24 +561,28 @@ fn organisations<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
             let text = texts.parts[part];
             let end = at + suffix.len();
             // Where the run of Han characters before the suffix can start, nearest first.
+            // A place or the state, starting there, names the organisation.
+            let names_it = |start: usize| {
+                texts.words_at(part, start).iter().any(|&(len, e)| {
+                    start + len <= at
+                        && (matches!(e.class, Class::Place | Class::Organisation)
+                            || matches!(&text[start..start + len], "中国" | "国家"))
+                })
+            };
+            // A grammar character ends the run unless it is a conjunction or opens the name
+            // (中 of 中国); a quantity (多家医院) is many organisations, not one.
             let starts = text[..at]
                 .char_indices()
                 .rev()
-                .take_while(|&(_, c)| {
-                    is_han(c) && (!is_function_char(c) || matches!(c, '和' | '与' | '及'))
+                .take_while(|&(i, c)| {
+                    is_han(c)
+                        && c != '多'
+                        && (!is_function_char(c) || matches!(c, '和' | '与' | '及') || names_it(i))
                 })
                 .take(ORGANISATION_CHARS - suffix.chars().count())
                 .map(|(i, _)| i);
-            // The farthest start that is a place or the state names the organisation.
-            let name = starts
-                .filter(|&start| {
-                    texts.words_at(part, start).iter().any(|&(len, e)| {
-                        start + len <= at
-                            && (matches!(e.class, Class::Place | Class::Organisation)
-                                || matches!(&text[start..start + len], "中国" | "国家"))
-                    })
-                })
-                .last();
+            // The farthest start names the organisation.
+            let name = starts.filter(|&start| names_it(start)).last();
             if let Some(start) = name {
                 found.entry(&text[start..end]).or_insert(Found {
                     origin: Origin::Organisation,
@@ -868,6 +875,14 @@ fn rank<'a>(
     {
         return None;
     }
+    // A dictionary word holding a grammar character is often ICU's wrong cut (中选 of
+    // 中|选择): the same test as for unknown words.
+    if entry.is_some_and(|e| !e.class.is_name() && e.freq < RARE_FREQ)
+        && word.chars().any(is_function_char)
+        && straddled(texts, word)
+    {
+        return None;
+    }
     let weight = match (class, found.origin) {
         (Some(c), _) if c.is_name() => NAME_WEIGHT,
         (_, Origin::Person | Origin::Place | Origin::Marked | Origin::Organisation) => NAME_WEIGHT,
@@ -946,14 +961,29 @@ fn select(ranked: Vec<Ranked>) -> Vec<String> {
         if chosen.len() == MAX || (chosen.len() >= MIN && candidate.score < top * SECOND_TIER) {
             break;
         }
-        let overlaps = chosen
-            .iter()
-            .any(|c| c.contains(candidate.word) || candidate.word.contains(c));
+        let overlaps = chosen.iter().any(|c| {
+            c.contains(candidate.word)
+                || candidate.word.contains(c)
+                || abbreviates(candidate.word, c)
+                || abbreviates(c, candidate.word)
+        });
         if !overlaps {
             chosen.push(candidate.word);
         }
     }
     chosen.into_iter().map(str::to_string).collect()
+}
+
+/// Whether `short` is the usual short form of the name `long`: the same first and last
+/// characters, the rest of its characters taken from it in order (国家医保局 of 国家医疗保障局,
+/// 北京市教委 of 北京市教育委员会). An article names an organisation both ways; one is enough.
+fn abbreviates(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().count() >= 4
+        && short.len() < long.len()
+        && short.chars().next() == long.chars().next()
+        && short.chars().next_back() == long.chars().next_back()
+        && short.chars().all(|c| rest.any(|d| d == c))
 }
 
 /// Common Chinese surnames: the first character of a name ICU and jieba do not know.
@@ -1073,7 +1103,19 @@ fn is_candidate(word: &str) -> bool {
         }
         chars += 1;
     }
-    chars >= 2 && !word.chars().all(is_numeral) && !STOP_SET.contains(word)
+    chars >= 2 && !word.chars().all(is_numeral) && !STOP_SET.contains(word) && !counts_places(word)
+}
+
+/// Whether a word counts places rather than names one: a numeral and a place suffix (五区,
+/// 两省, 多村).
+fn counts_places(word: &str) -> bool {
+    let mut chars = word.chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(n), Some(unit), None) => {
+            (is_numeral(n) || n == '多') && is_place_suffix(unit.encode_utf8(&mut [0; 4]))
+        }
+        _ => false,
+    }
 }
 
 /// Whether a word jieba does not know starts or ends with a function character (的, 了, 在,
@@ -1081,19 +1123,28 @@ fn is_candidate(word: &str) -> bool {
 /// dictionary word at that edge (中国 in 中国科学技术大学, 集中 in 药品集中): known words may
 /// hold such characters (中国, 上海).
 fn has_function_edge(word: &str) -> bool {
+    // 中|选择: the rest is a verb, so the character is grammar before it even where the
+    // dictionary has a word across the seam (中选). (Not before a name: 中|宁县 is 中宁县.)
     let opens = word.chars().next().is_some_and(|c| {
         let mut words = Vec::new();
         lexicon::words_at(word, MAX_CHARS, &mut words);
-        is_function_char(c) && !words.iter().any(|&(len, _)| len > c.len_utf8())
+        let rest = &word[c.len_utf8()..];
+        is_function_char(c)
+            && (!words.iter().any(|&(len, _)| len > c.len_utf8())
+                || (rest.chars().nth(1).is_some()
+                    && lexicon::lookup(rest).is_some_and(|e| !e.class.is_nominal())))
     });
+    // 考生|在: what comes before is a word of its own, even where the dictionary has one
+    // across the seam (生在).
     let closes = word.chars().next_back().is_some_and(|c| {
         is_function_char(c)
-            && !word
-                .char_indices()
-                .rev()
-                .skip(1)
-                .take(3)
-                .any(|(at, _)| lexicon::lookup(&word[at..]).is_some())
+            && (lexicon::lookup(&word[..word.len() - c.len_utf8()]).is_some()
+                || !word
+                    .char_indices()
+                    .rev()
+                    .skip(1)
+                    .take(3)
+                    .any(|(at, _)| lexicon::lookup(&word[at..]).is_some()))
     });
     opens || closes
 }
@@ -1117,6 +1168,7 @@ const STOP_WORDS: &[&str] = &[
     "一方面",
     "一直",
     "一起",
+    "上市",
     "上述",
     "下一步",
     "不仅",
@@ -1316,6 +1368,7 @@ const STOP_WORDS: &[&str] = &[
     "直接",
     "相关",
     "相应",
+    "研发",
     "研究",
     "积极",
     "称为",
@@ -1376,6 +1429,7 @@ const STOP_WORDS: &[&str] = &[
     "预计",
     "领域",
     "首先",
+    "高峰",
     "高度",
 ];
 
@@ -1574,6 +1628,65 @@ mod kinds {
             "{words:?}"
         );
         assert!(!words.iter().any(|w| w == "渔业管理局"), "{words:?}");
+    }
+
+    #[test]
+    fn an_organisation_is_named_once_whether_in_full_or_short() {
+        // The state's agency in full (its name opens with 中, a grammar character elsewhere),
+        // its short form in the headline: one keyword, not both, and no piece of either. A
+        // number of hospitals is no organisation.
+        let words = keywords(
+            "中国气象中心：寒潮将影响北方多地",
+            &[
+                "中新网北京1月8日电 中国气象预报服务中心8日发布寒潮预警，北方多地气温将下降十度。",
+                "中国气象预报服务中心提醒，北京市多家医院已增加门诊，市民注意防寒保暖。",
+            ],
+        );
+        let full = words
+            .iter()
+            .filter(|w| *w == "中国气象预报服务中心")
+            .count();
+        let short = words.iter().filter(|w| *w == "中国气象中心").count();
+        assert_eq!(full + short, 1, "{words:?}");
+        assert!(
+            !words
+                .iter()
+                .any(|w| w.contains("多家") || w == "中国气象" || w == "气象预报"),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn grammar_around_a_word_is_not_part_of_a_keyword() {
+        // 中 here is "among", 在 "at": grammar, whatever words the dictionary has across.
+        let words = keywords(
+            "新高考模式扩至七省",
+            &[
+                "中新网北京6月7日电 考生在物理和历史中选择一门，在其余四门中选择两门作为选考科目。",
+                "新高考模式下，考生在四门中选择两门，各省新高考方案陆续公布。",
+            ],
+        );
+        assert!(words.contains(&"新高考".to_string()), "{words:?}");
+        // 中选 and 生在 are dictionary words across the seams; 选择 and 考生 are the words.
+        assert!(
+            !words
+                .iter()
+                .any(|w| w.contains("中选") || w.ends_with('在')),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn a_number_of_places_is_not_a_place() {
+        let words = keywords(
+            "义乌五区联动发展跨境电商",
+            &[
+                "中新网义乌3月2日电 义乌五区联动，跨境电商出口额同比增长两成。",
+                "五区共建跨境电商服务中心，义乌商户可就近办理出口手续。",
+            ],
+        );
+        assert!(words.contains(&"义乌".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w == "五区"), "{words:?}");
     }
 
     #[test]
