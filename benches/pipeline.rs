@@ -54,11 +54,11 @@ fn benches(c: &mut Criterion) {
     let refs: Vec<&Article> = fifty.iter().collect();
     // Keywords are computed once per article and kept: render with them in place, as the
     // watcher does after the first build.
-    let _ = render(&site, &refs, 50);
+    let _ = render(&site, &refs, &[], 50);
     let mut group = c.benchmark_group("render");
     group.throughput(Throughput::Elements(50));
     group.bench_function("4 feeds of 50 items + index + OPML", |b| {
-        b.iter(|| render(black_box(&site), &refs, 50))
+        b.iter(|| render(black_box(&site), &refs, &[], 50))
     });
     group.finish();
 }

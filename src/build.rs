@@ -121,16 +121,40 @@ pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
     Ok(summary)
 }
 
+/// The topic feeds of every language: the keywords enough articles carry, and those already
+/// published that still have an article (see [`selection::topics`]).
+fn topics(config: &Config, collection: &Collection) -> Vec<selection::Topic> {
+    let min = config.topics.min_articles;
+    if min == 0 {
+        return Vec::new();
+    }
+    Lang::ALL
+        .into_iter()
+        .flat_map(|lang| {
+            let kept = publish::published_topics(&config.output, lang);
+            let tagged = collection
+                .keywords(lang)
+                .map(|(id, date, keywords)| selection::Tagged { id, date, keywords });
+            selection::topics(lang, tagged, min, &kept, config.limit)
+        })
+        .collect()
+}
+
 /// Renders the feeds of `collection` and writes those whose bytes changed.
 pub fn render_and_publish(
     config: &Config,
     collection: &mut Collection,
 ) -> Result<Summary, BuildError> {
     let started = Instant::now();
-    let (shown, counts) = collection.feed_articles(config)?;
+    let topics = topics(config, collection);
+    let also: FxHashSet<&str> = topics
+        .iter()
+        .flat_map(|t| t.articles.iter().map(String::as_str))
+        .collect();
+    let (shown, counts) = collection.feed_articles(config, &also)?;
     let chosen = started.elapsed();
     let articles: Vec<&Article> = shown.iter().map(|a| a.as_ref()).collect();
-    let mut files = render::render(&config.site, &articles, config.limit)?;
+    let mut files = render::render(&config.site, &articles, &topics, config.limit)?;
     let due = collection.pages_due();
     let due: Vec<&Article> = due.iter().map(|a| a.as_ref()).collect();
     files.extend(render::pages(&config.site, &due));
@@ -151,11 +175,16 @@ pub fn render_and_publish(
         })
         .collect();
     summary.removed = publish::remove_stale_pages(&config.output, &pages)?;
+    let topic_folders: FxHashSet<String> = topics.iter().map(|t| t.feed.folder()).collect();
+    summary.removed.extend(publish::remove_stale_topics(
+        &config.output,
+        &topic_folders,
+    )?);
     collection.pages_published();
     summary.outputs = files
         .iter()
         .flat_map(|f| {
-            let gz = f.path.ends_with(".xml").then(|| format!("{}.gz", f.path));
+            let gz = selection::has_gzip_copy(&f.path).then(|| format!("{}.gz", f.path));
             std::iter::once(f.path.clone()).chain(gz)
         })
         .chain(pages)

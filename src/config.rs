@@ -36,6 +36,21 @@ pub struct Config {
     pub site: Site,
     pub watch: WatchSettings,
     pub serve: ServeSettings,
+    pub topics: TopicSettings,
+}
+
+/// Which keywords get a feed of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicSettings {
+    /// A keyword becomes a topic when at least this many articles (of one language) carry it;
+    /// 0: no topic feeds.
+    pub min_articles: usize,
+}
+
+impl Default for TopicSettings {
+    fn default() -> Self {
+        TopicSettings { min_articles: 3 }
+    }
 }
 
 /// How `serve` publishes the output folder.
@@ -162,6 +177,7 @@ impl Default for Config {
             base_url_configured: false,
             watch: WatchSettings::default(),
             serve: ServeSettings::default(),
+            topics: TopicSettings::default(),
             site: Site {
                 id_prefix: default_id_prefix(&base_url),
                 base_url,
@@ -275,6 +291,11 @@ impl Config {
                 ));
             }
         }
+        if let Some(topics) = raw.topics
+            && let Some(min) = topics.min_articles
+        {
+            config.topics.min_articles = min.0 as usize;
+        }
         let site = &mut config.site;
         if let Some(WebUrl(url)) = raw.base_url {
             site.base_url = with_trailing_slash(url);
@@ -331,6 +352,13 @@ struct RawConfig {
     en: Option<RawChannel>,
     watch: Option<RawWatch>,
     serve: Option<RawServe>,
+    topics: Option<RawTopics>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopics {
+    min_articles: Option<Bounded<0, 1_000_000>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,6 +1,6 @@
-//! bifeed turns a folder of bilingual (Chinese + English) news articles into RSS 2.0 and Atom
-//! feeds, one pair per language, with a page for every article that has no link of its own,
-//! an index page and an OPML list.
+//! bifeed turns a folder of bilingual (Chinese + English) news articles into feeds: per
+//! language and per topic RSS 2.0, Atom 1.0 and JSON Feed 1.1 with a page a browser reads, a
+//! page for every article that has no link of its own, an entry page and OPML lists.
 //!
 //! The pipeline, one module per stage, pure in the middle and I/O at the edges; an import only
 //! ever points to an earlier stage or to a leaf (`docs/architecture.md`):

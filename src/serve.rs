@@ -364,8 +364,9 @@ impl Files {
             segments.push(decoded);
         }
         let mut rel = segments.join("/");
-        if rel.is_empty() {
-            rel = crate::selection::INDEX_PAGE.to_string();
+        // A folder's page: `/` is the entry page, `/zh/` the Chinese news page.
+        if rel.is_empty() || rel.ends_with('/') {
+            rel.push_str(crate::selection::FEED_PAGE);
         }
         let published = crate::watch::published(&self.published);
         published
@@ -381,6 +382,9 @@ impl Files {
             "application/atom+xml" => "application/atom+xml; charset=utf-8",
             "text/x-opml" => "text/x-opml; charset=utf-8",
             "text/html" => "text/html; charset=utf-8",
+            // JSON is UTF-8 by definition (RFC 8259): no charset parameter.
+            "application/feed+json" => "application/feed+json",
+            "application/json" => "application/json",
             _ => "application/xml; charset=utf-8",
         })
     }
@@ -453,7 +457,7 @@ async fn answer(files: &Files, mut request: Request) -> Response {
         }
         headers.insert(header::CACHE_CONTROL, files.cache_control.clone());
         // The gzip copy makes the answer depend on Accept-Encoding, a 304 included.
-        if rel.ends_with(".xml") {
+        if crate::selection::has_gzip_copy(&rel) {
             headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
         response

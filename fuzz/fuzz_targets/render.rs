@@ -20,7 +20,7 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let Ok(parsed) = parse(&text.text, &ctx) else { return };
     let site = Config::default().site;
-    for file in render(&site, &[&parsed.article], 50).expect("every feed renders") {
+    for file in render(&site, &[&parsed.article], &[], 50).expect("every feed renders") {
         if file.path == "index.html" {
             continue;
         }

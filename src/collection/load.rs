@@ -13,6 +13,7 @@ use super::{Accepted, Busy, Entry};
 use crate::article::{self, Article, Parsed, Rejection};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
 use crate::source::{self, Folder, Found, ListError, ReadError, SourceFile, Stamp, shown};
 
 /// One file of the articles folder read in full: what `check` reports and the logs show.
@@ -78,12 +79,19 @@ pub(super) fn load(
             let state = outcome.result.map(|parsed| {
                 let article = parsed.article;
                 let linkless = article.link.is_none();
+                // Extracting Chinese keywords is the costliest step of reading an article:
+                // only when topic feeds need them (then on this worker, in parallel).
+                let keywords = Lang::ALL.map(|lang| match article.version(lang) {
+                    Some(v) if config.topics.min_articles > 0 => v.feed_keywords().into(),
+                    _ => Box::default(),
+                });
                 Accepted {
                     id: article.id.clone(),
                     date: article.date,
                     zh: article.zh.is_some(),
                     en: article.en.is_some(),
                     linkless,
+                    keywords,
                     full: (keep_full || linkless).then(|| Arc::new(article)),
                 }
             });

@@ -50,6 +50,9 @@ struct Accepted {
     en: bool,
     /// No source link: the article gets a page of its own, so its text is always kept.
     linkless: bool,
+    /// The keywords of each language's version, when topic feeds need them (zh, en): a
+    /// topic's feed holds every article that carries its keyword, not only those in memory.
+    keywords: [Box<[String]>; 2],
     /// The whole article, while the feeds show it (always, for an article without a link).
     full: Option<Arc<Article>>,
 }
@@ -457,10 +460,29 @@ impl Collection {
         &self.dirs
     }
 
-    /// The articles the feeds show, per language the newest `limit` (0: all), and the counts
-    /// for the logs. Reads the articles whose text is not in memory, and lets go of the text of
-    /// articles the feeds no longer show.
-    pub fn feed_articles(&mut self, config: &Config) -> Result<(Vec<Arc<Article>>, Counts), Busy> {
+    /// Every article with a version in `lang`, newest first (ties by id): its id, date and
+    /// keywords in that language (none unless topic feeds are on).
+    pub fn keywords(
+        &self,
+        lang: Lang,
+    ) -> impl Iterator<Item = (&str, DateTime<FixedOffset>, &[String])> {
+        self.index.newest[lang.index()]
+            .iter()
+            .filter_map(move |rank| match &self.files.get(&rank.key)?.state {
+                Ok(a) => Some((a.id.as_str(), a.date, &*a.keywords[lang.index()])),
+                Err(_) => None,
+            })
+    }
+
+    /// The articles the feeds show, per language the newest `limit` (0: all), and those of
+    /// `also` (ids: the topic feeds' articles), and the counts for the logs. Reads the
+    /// articles whose text is not in memory, and lets go of the text of articles no feed
+    /// shows any more.
+    pub fn feed_articles(
+        &mut self,
+        config: &Config,
+        also: &FxHashSet<&str>,
+    ) -> Result<(Vec<Arc<Article>>, Counts), Busy> {
         let take = if config.limit == 0 {
             usize::MAX
         } else {
@@ -470,6 +492,10 @@ impl Collection {
         for newest in &self.index.newest {
             window.extend(newest.iter().take(take).map(|r| r.key.clone()));
         }
+        window.extend(
+            also.iter()
+                .filter_map(|id| self.index.by_id.get(*id)?.last().cloned()),
+        );
         for key in self.index.shown.difference(&window) {
             if let Some(Entry {
                 state: Ok(accepted),
@@ -629,6 +655,7 @@ mod tests {
                 zh,
                 en,
                 linkless: false,
+                keywords: Default::default(),
                 full: None,
             }),
         }

@@ -49,15 +49,22 @@ impl Outputs {
     /// Before the first build of this run: the files every build writes.
     pub fn expected(folder: &Path) -> Outputs {
         let feeds = Lang::ALL.into_iter().flat_map(|lang| {
-            Format::ALL.into_iter().flat_map(move |format| {
-                let path = selection::feed_path(lang, format);
-                [format!("{path}.gz"), path]
-            })
+            let feed = selection::Feed::language(lang);
+            Format::ALL
+                .into_iter()
+                .map(|f| f.file_name())
+                .chain([selection::FEED_PAGE])
+                .flat_map(move |file| {
+                    let path = feed.path(file);
+                    [format!("{path}.gz"), path]
+                })
         });
         let files = feeds
             .chain([
                 selection::INDEX_PAGE.to_string(),
+                format!("{}.gz", selection::INDEX_PAGE),
                 selection::OPML_FILE.to_string(),
+                selection::TOPICS_OPML_FILE.to_string(),
             ])
             .collect();
         Outputs::new(folder, files)
@@ -75,12 +82,20 @@ pub fn publish(out: &Path, files: &[FeedFile]) -> Result<Written, PublishError> 
         let path = path.to_path_buf();
         move |error| PublishError::Write { path, error }
     };
-    let dirs = std::iter::once(out.to_path_buf()).chain(Lang::ALL.iter().flat_map(|l| {
-        [
-            out.join(l.dir()),
-            out.join(l.dir()).join(selection::PAGES_DIR),
-        ]
-    }));
+    // Every folder a file is written to: a crash there may have left a temporary file.
+    let mut dirs: BTreeSet<PathBuf> = std::iter::once(out.to_path_buf())
+        .chain(Lang::ALL.iter().flat_map(|l| {
+            [
+                out.join(l.dir()),
+                out.join(l.dir()).join(selection::PAGES_DIR),
+            ]
+        }))
+        .collect();
+    dirs.extend(
+        files
+            .iter()
+            .filter_map(|f| Path::new(&f.path).parent().map(|p| out.join(p))),
+    );
     for dir in dirs {
         folder::remove_stale_temp_files(&dir).map_err(write_error(&dir))?;
     }
@@ -170,6 +185,75 @@ pub fn remove_stale_pages(
     Ok(removed)
 }
 
+/// The topic feeds a language has published: the folders of its topics folder named as a
+/// topic is (see [`selection::topic_slug`]). A topic that falls below the threshold keeps its
+/// feed while it has an article, so its subscribers are not left with a 404.
+pub fn published_topics(out: &Path, lang: Lang) -> FxHashSet<String> {
+    let dir = out.join(lang.dir()).join(selection::TOPICS_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return FxHashSet::default();
+    };
+    entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let name = entry.file_name().into_string().ok()?;
+            let is_dir = entry.file_type().ok()?.is_dir();
+            (is_dir && selection::topic_slug(&name).as_deref() == Some(name.as_str()))
+                .then_some(name)
+        })
+        .collect()
+}
+
+/// Removes the topic feeds whose folder (`zh/topics/<topic>`, relative to `out`) `keep`
+/// does not hold: their topic has no article left (or topic feeds were turned off). Only the
+/// files bifeed writes there are removed, then the folder if that left it empty.
+pub fn remove_stale_topics(
+    out: &Path,
+    keep: &FxHashSet<String>,
+) -> Result<Vec<String>, PublishError> {
+    let mut removed = Vec::new();
+    for lang in Lang::ALL {
+        for slug in published_topics(out, lang) {
+            let feed = selection::Feed {
+                lang,
+                topic: Some(selection::TopicName {
+                    name: slug.clone(),
+                    slug,
+                }),
+            };
+            let folder = feed.folder();
+            if keep.contains(&folder) {
+                continue;
+            }
+            let files = Format::ALL
+                .into_iter()
+                .map(|f| f.file_name())
+                .chain([selection::FEED_PAGE]);
+            for file in files {
+                let rel = feed.path(file);
+                for rel in [format!("{rel}.gz"), rel] {
+                    let path = out.join(&rel);
+                    match std::fs::remove_file(&path) {
+                        Ok(()) if !rel.ends_with(".gz") => removed.push(rel),
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(error) => return Err(PublishError::Write { path, error }),
+                    }
+                }
+            }
+            let dir = out.join(&folder);
+            folder::remove_stale_temp_files(&dir).map_err(|error| PublishError::Write {
+                path: dir.clone(),
+                error,
+            })?;
+            // Left in place when it holds anything else.
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
+    removed.sort();
+    Ok(removed)
+}
+
 /// Files staged at once: each holds a temporary file (two for a feed) until all are
 /// committed, so this bounds the file descriptors a build takes beyond what it reads.
 const STAGING_THREADS: usize = 16;
@@ -188,7 +272,9 @@ fn stage_file(out: &Path, file: &FeedFile) -> Result<StagedFile, PublishError> {
     };
     let staged = folder::stage(&path, &file.bytes).map_err(error(&path))?;
     let gz_path = out.join(format!("{}.gz", file.path));
-    let gz = if file.path.ends_with(".xml") && (staged.is_some() || !holds(&gz_path, &file.bytes)) {
+    let gz = if selection::has_gzip_copy(&file.path)
+        && (staged.is_some() || !holds(&gz_path, &file.bytes))
+    {
         let compressed = gzip(&file.bytes).map_err(error(&gz_path))?;
         folder::stage(&gz_path, &compressed).map_err(error(&gz_path))?
     } else {

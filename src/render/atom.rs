@@ -6,16 +6,36 @@ use atom_syndication::{
 
 use chrono::{DateTime, FixedOffset};
 
-use super::{Format, Item, RenderError, Site, feed_path, html, latest_update, plain_text};
-use crate::lang::Lang;
+use super::{
+    Channel, FEED_PAGE, Format, Item, RenderError, Site, feed_path, html, latest_update, plain_text,
+};
 
-pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Result<Vec<u8>, RenderError> {
-    let meta = site.channel(lang);
+pub(super) fn render(site: &Site, meta: &Channel, items: &[Item]) -> Result<Vec<u8>, RenderError> {
+    let lang = meta.lang();
     let other = lang.other();
+    let mut links = vec![
+        link(
+            meta.url(site, Format::Atom.file_name()),
+            "self",
+            Format::Atom.media_type(),
+            None,
+        ),
+        link(meta.url(site, FEED_PAGE), "alternate", "text/html", None),
+    ];
+    // The same feed in the other language, so readers can offer the switch (a topic is a
+    // keyword of one language: it has none).
+    if meta.feed.topic.is_none() {
+        links.push(link(
+            site.url_of(&feed_path(other, Format::Atom)),
+            "alternate",
+            Format::Atom.media_type(),
+            Some(other.tag()),
+        ));
+    }
     let feed = Feed {
         title: Text::plain(meta.title.clone()),
         subtitle: Some(Text::plain(meta.description.clone())),
-        id: site.feed_id(lang),
+        id: meta.id.clone(),
         updated: utc(latest_update(items)),
         authors: vec![Person {
             name: site.author.name.clone(),
@@ -23,28 +43,13 @@ pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Result<Vec<u8>,
             uri: site.author.uri.as_ref().map(|u| u.to_string()),
             ..Person::default()
         }],
-        links: vec![
-            link(
-                site.url_of(&feed_path(lang, Format::Atom)),
-                "self",
-                Format::Atom.media_type(),
-                None,
-            ),
-            link(site.base_url.to_string(), "alternate", "text/html", None),
-            // The same feed in the other language, so readers can offer the switch.
-            link(
-                site.url_of(&feed_path(other, Format::Atom)),
-                "alternate",
-                Format::Atom.media_type(),
-                Some(other.tag()),
-            ),
-        ],
+        links,
         generator: Some(Generator {
             value: "bifeed".to_string(),
             ..Generator::default()
         }),
         lang: Some(lang.tag().to_string()),
-        entries: items.iter().map(|item| entry(site, lang, item)).collect(),
+        entries: items.iter().map(|item| entry(meta, item)).collect(),
         ..Feed::default()
     };
     let config = WriteConfig {
@@ -59,7 +64,7 @@ pub(super) fn render(site: &Site, lang: Lang, items: &[Item]) -> Result<Vec<u8>,
         .sum();
     let xml = feed
         .write_with_config(Vec::with_capacity(size), config)
-        .map_err(|e| RenderError::new(lang, Format::Atom, e))?;
+        .map_err(|e| RenderError::new(meta.feed, Format::Atom, e))?;
     // The plain-text constructs; summary and content are HTML, escaped once, as Atom says.
     Ok(plain_text::mark(
         utc_designator(xml),
@@ -94,6 +99,34 @@ fn utc_designator(xml: Vec<u8>) -> Vec<u8> {
     out
 }
 
+/// An entry's links: its own, and the same article in the other language where the site
+/// shows it (`hreflang`).
+///
+/// Readers take one alternate link as the item's: some the first (sfeed, Miniflux, feed-rs),
+/// some the last (newsboat, feedparser, whatever its type). So the item's own link comes
+/// first and last, the translation between: once typed `text/html`, once without a type, two
+/// distinct combinations of type and hreflang as RFC 4287 requires of alternate links.
+fn item_links(item: &Item, lang: crate::lang::Lang) -> Vec<Link> {
+    let own = link(item.link.clone(), "alternate", "text/html", None);
+    let Some(translation) = &item.translation else {
+        return vec![own];
+    };
+    let last = Link {
+        mime_type: None,
+        ..own.clone()
+    };
+    vec![
+        own,
+        link(
+            translation.clone(),
+            "alternate",
+            "text/html",
+            Some(lang.other().tag()),
+        ),
+        last,
+    ]
+}
+
 fn link(href: String, rel: &str, media_type: &str, hreflang: Option<&str>) -> Link {
     Link {
         href,
@@ -104,11 +137,12 @@ fn link(href: String, rel: &str, media_type: &str, hreflang: Option<&str>) -> Li
     }
 }
 
-fn entry(site: &Site, lang: Lang, item: &Item) -> Entry {
+fn entry(meta: &Channel, item: &Item) -> Entry {
+    let lang = meta.lang();
     let version = item.version;
     Entry {
         title: Text::plain(version.title.clone()),
-        id: site.item_id(lang, &item.article.id),
+        id: meta.item_id(&item.article.id),
         updated: utc(item.updated),
         published: Some(utc(item.article.date)),
         // On every entry: no reader tested shows the feed's author for an entry without one.
@@ -116,7 +150,7 @@ fn entry(site: &Site, lang: Lang, item: &Item) -> Entry {
             name: item.author.clone(),
             ..Person::default()
         }],
-        links: vec![link(item.link.clone(), "alternate", "text/html", None)],
+        links: item_links(item, lang),
         categories: item
             .keywords
             .iter()

@@ -1,5 +1,5 @@
-//! `index.html`: a small bilingual page listing the feeds, with the autodiscovery links that
-//! let a feed reader given the site's address find them.
+//! `index.html`: the entry page, bilingual: each language's news page and feeds, with the
+//! autodiscovery links that let a feed reader given the site's address find them.
 //!
 //! Autodiscovery names one feed per language, [`Format::SUBSCRIBE`]: the RSS and Atom feeds
 //! of a language carry the same items under the same ids, and readers that subscribe to
@@ -7,7 +7,7 @@
 //! empty. The other format stays listed on the page for people who pick one by hand.
 
 use super::html::attribute as esc;
-use super::{Format, Site, feed_path};
+use super::{FEED_PAGE, Feed, Format, INDEX_PAGE, Site, TOPICS_OPML_FILE, feed_path};
 use crate::lang::Lang;
 
 pub(super) fn render(site: &Site) -> Vec<u8> {
@@ -26,6 +26,17 @@ pub(super) fn render(site: &Site) -> Vec<u8> {
             esc(&site.url_of(&feed_path(lang, format))),
         ));
     }
+    for lang in Lang::ALL {
+        page.push_str(&format!(
+            "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
+            lang.tag(),
+            esc(&site.url_of(&Feed::language(lang).path(FEED_PAGE))),
+        ));
+    }
+    page.push_str(&format!(
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\">\n",
+        esc(&site.url_of(INDEX_PAGE)),
+    ));
     page.push_str(
         "<style>body{font:16px/1.6 system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em}\
          section{margin:1.5em 0}a{color:#0645ad}small{color:#555}</style>\n</head>\n<body>\n<main>\n",
@@ -33,15 +44,24 @@ pub(super) fn render(site: &Site) -> Vec<u8> {
     page.push_str(&format!("<h1>{}</h1>\n", esc(&title)));
     for lang in Lang::ALL {
         let channel = site.channel(lang);
-        let (subscribe, other_format) = match lang {
-            Lang::Zh => ("订阅", "同样的新闻，另一种格式"),
-            Lang::En => ("Subscribe", "the same news in another format"),
+        let (read, subscribe, other_format) = match lang {
+            Lang::Zh => ("阅读新闻", "订阅", "同样的新闻，另一种格式"),
+            Lang::En => (
+                "Read the news",
+                "Subscribe",
+                "the same news in another format",
+            ),
         };
         page.push_str(&format!(
             "<section lang=\"{}\">\n<h2>{}</h2>\n<p>{}</p>\n<ul>\n",
             lang.tag(),
             esc(&channel.title),
             esc(&channel.description)
+        ));
+        page.push_str(&format!(
+            "<li><a href=\"{}\" hreflang=\"{}\">{read}</a></li>\n",
+            Feed::language(lang).path(FEED_PAGE),
+            lang.tag(),
         ));
         page.push_str(&format!(
             "<li><a href=\"{}\" type=\"{}\">{subscribe} ({})</a></li>\n",
@@ -61,7 +81,11 @@ pub(super) fn render(site: &Site) -> Vec<u8> {
     }
     page.push_str(
         "<p><a href=\"feeds.opml\">OPML</a>: 一次订阅两种语言 / \
-         subscribe to both languages in one step</p>\n</main>\n</body>\n</html>\n",
+         subscribe to both languages in one step</p>\n",
     );
+    page.push_str(&format!(
+        "<p><a href=\"{TOPICS_OPML_FILE}\">OPML</a>: 按话题订阅 / every topic feed, to pick \
+         from</p>\n</main>\n</body>\n</html>\n"
+    ));
     page.into_bytes()
 }

@@ -1,22 +1,28 @@
-//! How a document is written: one module per format (`rss`, `atom`, `page`, `index`,
-//! `opml`), each a pure function of the site and the document's items; same input, same
-//! bytes. Which documents exist and which items each holds is [`crate::selection`]'s choice.
+//! How a document is written: one module per format (`rss`, `atom`, `json`, `feed_page`,
+//! `page`, `index`, `opml`), each a pure function of the site and the document's items;
+//! same input, same bytes. Which documents exist and which items each holds is [`crate::selection`]'s choice.
 //! The writer crates (`rss`, `atom_syndication`) do the XML; this module decides what goes in
 //! it.
 
 mod atom;
+mod feed_page;
 pub mod html;
 mod index;
+mod json;
 mod opml;
 mod page;
 mod plain_text;
 mod rss;
 
 use chrono::{DateTime, FixedOffset};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::article::{Article, Version};
 use crate::lang::Lang;
-use crate::selection::{self, Format, INDEX_PAGE, OPML_FILE, PAGES_DIR, feed_path, page_path};
+use crate::selection::{
+    self, FEED_PAGE, Feed, Format, INDEX_PAGE, OPML_FILE, PAGES_DIR, TOPICS_DIR, TOPICS_OPML_FILE,
+    Topic, feed_path, page_path,
+};
 use crate::site::{ID_ESCAPE, Site};
 
 impl Site {
@@ -41,6 +47,7 @@ impl Format {
         match self {
             Format::Rss => "RSS 2.0",
             Format::Atom => "Atom 1.0",
+            Format::Json => "JSON Feed 1.1",
         }
     }
 
@@ -48,6 +55,7 @@ impl Format {
         match self {
             Format::Rss => "RSS2",
             Format::Atom => "Atom",
+            Format::Json => "JSON",
         }
     }
 }
@@ -70,38 +78,141 @@ pub fn pages(site: &Site, articles: &[&Article]) -> Vec<FeedFile> {
         .collect()
 }
 
-/// A rendered feed and where it goes, relative to the output folder (`zh/rss.xml`).
+/// A rendered document and where it goes, relative to the output folder (`zh/rss.xml`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedFile {
     pub path: String,
     pub bytes: Vec<u8>,
 }
 
-/// Renders all four feeds, the index page and the OPML list. `limit` caps the items per
-/// feed; 0 means every article.
+/// What a feed says about itself, in every format: title, id, where it and its page are.
+struct Channel<'a> {
+    feed: &'a Feed,
+    title: String,
+    description: String,
+    id: String,
+}
+
+impl<'a> Channel<'a> {
+    fn new(site: &Site, feed: &'a Feed) -> Channel<'a> {
+        let language = site.channel(feed.lang);
+        match &feed.topic {
+            None => Channel {
+                feed,
+                title: language.title.clone(),
+                description: language.description.clone(),
+                id: site.feed_id(feed.lang),
+            },
+            Some(topic) => Channel {
+                feed,
+                title: format!("{} · {}", language.title, topic.name),
+                description: format!("{} · {}", language.description, topic.name),
+                id: format!(
+                    "{}/{TOPICS_DIR}/{}",
+                    site.feed_id(feed.lang),
+                    percent_encoding::utf8_percent_encode(&topic.slug, ID_ESCAPE)
+                ),
+            },
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        self.feed.lang
+    }
+
+    /// An item's id: the feed's id and the article's. A topic feed's items have ids of their
+    /// own: readers that merge items with one id across feeds (newsboat, tt-rss) would show
+    /// an article of two topics in only one of them.
+    fn item_id(&self, article_id: &str) -> String {
+        format!(
+            "{}/{}",
+            self.id,
+            percent_encoding::utf8_percent_encode(article_id, ID_ESCAPE)
+        )
+    }
+
+    /// The absolute URL of a file in the feed's folder (the topic percent-encoded).
+    fn url(&self, site: &Site, file: &str) -> String {
+        site.url_of(&feed_url_path(self.feed, file))
+    }
+}
+
+/// A file of a feed's folder as a URL path relative to the site (the topic percent-encoded).
+fn feed_url_path(feed: &Feed, file: &str) -> String {
+    match &feed.topic {
+        None => feed.path(file),
+        Some(topic) => format!(
+            "{}/{TOPICS_DIR}/{}/{file}",
+            feed.lang.dir(),
+            percent_encoding::utf8_percent_encode(&topic.slug, ID_ESCAPE)
+        ),
+    }
+}
+
+/// Renders every feed (each language's and each topic's, in every format, with its page), the
+/// entry page and the OPML lists. `articles` holds every article a feed shows; `limit` caps
+/// the items of a language's feed (0: every article); `topics` says which articles each
+/// topic feed holds.
 pub fn render(
     site: &Site,
     articles: &[&Article],
+    topics: &[Topic],
     limit: usize,
 ) -> Result<Vec<FeedFile>, RenderError> {
-    let language = |lang| {
-        let items = select(site, articles, lang, limit);
-        let (rss, atom) = rayon::join(
-            || rss::render(site, lang, &items),
-            || atom::render(site, lang, &items),
-        );
-        [(Format::Rss, rss), (Format::Atom, atom)]
-    };
-    let (zh, en) = rayon::join(|| language(Lang::Zh), || language(Lang::En));
-    let mut files = Vec::with_capacity(6);
-    for (lang, rendered) in [(Lang::Zh, zh), (Lang::En, en)] {
-        for (format, bytes) in rendered {
-            files.push(FeedFile {
-                path: feed_path(lang, format),
-                bytes: bytes?,
-            });
-        }
+    use rayon::prelude::*;
+    let main: [Vec<(&Article, &Version)>; 2] =
+        Lang::ALL.map(|lang| selection::feed_articles(articles, lang, limit));
+    let places = Places::new(site, &main);
+    let by_id: FxHashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), *a)).collect();
+    let topic_slugs: [FxHashSet<&str>; 2] = Lang::ALL.map(|lang| {
+        topics
+            .iter()
+            .filter(|t| t.feed.lang == lang)
+            .filter_map(|t| t.feed.topic.as_ref().map(|n| n.slug.as_str()))
+            .collect()
+    });
+    let language_feeds = Lang::ALL.map(Feed::language);
+    let mut feeds: Vec<(&Feed, Vec<(&Article, &Version)>)> = Vec::with_capacity(2 + topics.len());
+    for (feed, chosen) in language_feeds.iter().zip(main) {
+        feeds.push((feed, chosen));
     }
+    for topic in topics {
+        let chosen = topic
+            .articles
+            .iter()
+            .filter_map(|id| {
+                let article = *by_id.get(id.as_str())?;
+                Some((article, article.version(topic.feed.lang)?))
+            })
+            .collect();
+        feeds.push((&topic.feed, chosen));
+    }
+    let rendered: Vec<Vec<FeedFile>> = feeds
+        .into_par_iter()
+        .map(|(feed, chosen)| {
+            let channel = Channel::new(site, feed);
+            let items = items(site, &channel, chosen, &places);
+            let lang = feed.lang;
+            let mut files = Vec::with_capacity(4);
+            for format in Format::ALL {
+                let bytes = match format {
+                    Format::Rss => rss::render(site, &channel, &items)?,
+                    Format::Atom => atom::render(site, &channel, &items)?,
+                    Format::Json => json::render(site, &channel, &items)?,
+                };
+                files.push(FeedFile {
+                    path: feed.path(format.file_name()),
+                    bytes,
+                });
+            }
+            files.push(FeedFile {
+                path: feed.path(FEED_PAGE),
+                bytes: feed_page::render(site, &channel, &items, &topic_slugs[lang.index()]),
+            });
+            Ok(files)
+        })
+        .collect::<Result<_, RenderError>>()?;
+    let mut files: Vec<FeedFile> = rendered.into_iter().flatten().collect();
     files.push(FeedFile {
         path: INDEX_PAGE.to_string(),
         bytes: index::render(site),
@@ -110,25 +221,68 @@ pub fn render(
         path: OPML_FILE.to_string(),
         bytes: opml::render(site),
     });
+    files.push(FeedFile {
+        path: TOPICS_OPML_FILE.to_string(),
+        bytes: opml::render_topics(site, topics),
+    });
     Ok(files)
+}
+
+/// Where each article is shown on the site, per language: its place on the language's page
+/// (`zh/index.html#a-<id>`), or its own page. An item links its translation there.
+struct Places<'a> {
+    on_page: [FxHashSet<&'a str>; 2],
+    pages: [String; 2],
+}
+
+impl<'a> Places<'a> {
+    fn new(site: &Site, main: &[Vec<(&'a Article, &'a Version)>; 2]) -> Places<'a> {
+        Places {
+            on_page: [0, 1].map(|i| main[i].iter().map(|(a, _)| a.id.as_str()).collect()),
+            pages: Lang::ALL.map(|lang| site.url_of(&Feed::language(lang).path(FEED_PAGE))),
+        }
+    }
+
+    /// Where `article` is shown in `lang`, if anywhere.
+    fn of(&self, site: &Site, lang: Lang, article: &Article) -> Option<String> {
+        article.version(lang)?;
+        if self.on_page[lang.index()].contains(article.id.as_str()) {
+            Some(format!(
+                "{}#{}",
+                self.pages[lang.index()],
+                anchor(&article.id)
+            ))
+        } else if selection::has_page(article) {
+            Some(site.page_url(lang, &article.id))
+        } else {
+            None
+        }
+    }
+}
+
+/// The HTML id of an article's place on a page: `a-` and its id, percent-encoded, so that
+/// any file name makes a valid id and fragment.
+fn anchor(article_id: &str) -> String {
+    format!(
+        "a-{}",
+        percent_encoding::utf8_percent_encode(article_id, ID_ESCAPE)
+    )
 }
 
 /// A feed the writer crate could not write. Writing into memory fails for no I/O reason and
 /// every string is bifeed's own, so this is a bug; it fails the build rather than publish an
 /// empty feed over a good one.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write the {lang} {} feed: {reason}", format.file_name())]
+#[error("cannot write {path}: {reason}")]
 pub struct RenderError {
-    lang: Lang,
-    format: Format,
+    path: String,
     reason: String,
 }
 
 impl RenderError {
-    fn new(lang: Lang, format: Format, reason: impl std::fmt::Display) -> RenderError {
+    fn new(feed: &Feed, format: Format, reason: impl std::fmt::Display) -> RenderError {
         RenderError {
-            lang,
-            format,
+            path: feed.path(format.file_name()),
             reason: reason.to_string(),
         }
     }
@@ -154,6 +308,8 @@ struct Item<'a> {
     /// The item's instant as Atom's `updated`: its date, made distinct within its feed (see
     /// [`tell_apart`]).
     updated: DateTime<FixedOffset>,
+    /// Where the same article is shown in the other language (see [`Places`]).
+    translation: Option<String>,
 }
 
 /// Makes the items' `updated` instants distinct, keeping each at its article's date.
@@ -182,11 +338,16 @@ fn tell_apart(items: &mut [Item]) {
     }
 }
 
-/// The items of a language's feed (see [`selection::feed_articles`]), their HTML rendered on
-/// every core.
-fn select<'a>(site: &'a Site, articles: &[&'a Article], lang: Lang, limit: usize) -> Vec<Item<'a>> {
+/// A feed's items, their HTML rendered on every core.
+fn items<'a>(
+    site: &'a Site,
+    channel: &Channel,
+    chosen: Vec<(&'a Article, &'a Version)>,
+    places: &Places,
+) -> Vec<Item<'a>> {
     use rayon::prelude::*;
-    let mut items: Vec<Item> = selection::feed_articles(articles, lang, limit)
+    let lang = channel.lang();
+    let mut items: Vec<Item> = chosen
         .into_par_iter()
         .map(|(article, version)| Item {
             article,
@@ -201,6 +362,7 @@ fn select<'a>(site: &'a Site, articles: &[&'a Article], lang: Lang, limit: usize
                 version.authors.join(lang.list_separator())
             },
             updated: article.date,
+            translation: places.of(site, lang.other(), article),
         })
         .collect();
     tell_apart(&mut items);

@@ -4,7 +4,7 @@
 use chrono::Datelike;
 
 use super::html::{self, attribute as esc};
-use super::{Format, Site, feed_path, markup};
+use super::{Format, INDEX_PAGE, Site, feed_path, markup};
 use crate::article::{Article, Version};
 use crate::lang::Lang;
 
@@ -25,12 +25,18 @@ pub(super) fn render(site: &Site, lang: Lang, article: &Article, version: &Versi
         esc(&version.title),
         esc(&channel.title)
     ));
+    // The page in each language it has, and the entry page for any other.
     if let Some((url, _)) = &translation {
-        page.push_str(&format!(
-            "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
-            other.tag(),
-            esc(url)
-        ));
+        for (tag, href) in [
+            (lang.tag(), site.page_url(lang, &article.id)),
+            (other.tag(), url.clone()),
+            ("x-default", site.url_of(INDEX_PAGE)),
+        ] {
+            page.push_str(&format!(
+                "<link rel=\"alternate\" hreflang=\"{tag}\" href=\"{}\">\n",
+                esc(&href)
+            ));
+        }
     }
     page.push_str(&format!(
         "<link rel=\"alternate\" type=\"{}\" title=\"{}\" href=\"{}\">\n",
@@ -89,7 +95,7 @@ pub(super) fn render(site: &Site, lang: Lang, article: &Article, version: &Versi
 }
 
 /// The article's day as people of the language write it, in the articles' time zone.
-fn human_date(lang: Lang, article: &Article) -> String {
+pub(super) fn human_date(lang: Lang, article: &Article) -> String {
     let d = article.date;
     match lang {
         Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),

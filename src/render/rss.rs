@@ -4,30 +4,29 @@ use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::{Category, Channel, Guid, Item};
 
-use super::{Format, Item as FeedItem, RenderError, Site, feed_path, html, newest, plain_text};
-use crate::lang::Lang;
+use super::{
+    Channel as Meta, FEED_PAGE, Format, Item as FeedItem, RenderError, Site, html, newest,
+    plain_text,
+};
 
-pub(super) fn render(site: &Site, lang: Lang, items: &[FeedItem]) -> Result<Vec<u8>, RenderError> {
-    let meta = site.channel(lang);
+pub(super) fn render(site: &Site, meta: &Meta, items: &[FeedItem]) -> Result<Vec<u8>, RenderError> {
+    let lang = meta.lang();
     let channel = Channel {
         title: meta.title.clone(),
-        link: site.base_url.to_string(),
+        link: meta.url(site, FEED_PAGE),
         description: meta.description.clone(),
         language: Some(lang.tag().to_string()),
         last_build_date: (!items.is_empty()).then(|| newest(items).to_rfc2822()),
         generator: Some("bifeed".to_string()),
         atom_ext: Some(AtomExtension {
             links: vec![Link {
-                href: site.url_of(&feed_path(lang, Format::Rss)),
+                href: meta.url(site, Format::Rss.file_name()),
                 rel: "self".to_string(),
                 mime_type: Some(Format::Rss.media_type().to_string()),
                 ..Link::default()
             }],
         }),
-        items: items
-            .iter()
-            .map(|item| rss_item(site, lang, item))
-            .collect(),
+        items: items.iter().map(|item| rss_item(meta, item)).collect(),
         ..Channel::default()
     };
     let size: usize = items
@@ -36,12 +35,12 @@ pub(super) fn render(site: &Site, lang: Lang, items: &[FeedItem]) -> Result<Vec<
         .sum();
     let xml = channel
         .pretty_write_to(Vec::with_capacity(size), b' ', 2)
-        .map_err(|e| RenderError::new(lang, Format::Rss, e))?;
+        .map_err(|e| RenderError::new(meta.feed, Format::Rss, e))?;
     // Every text element of RSS may be read as HTML: the title, categories, dc:creator.
     Ok(plain_text::mark(xml, None))
 }
 
-fn rss_item(site: &Site, lang: Lang, item: &FeedItem) -> Item {
+fn rss_item(meta: &Meta, item: &FeedItem) -> Item {
     let version = item.version;
     Item {
         title: Some(version.title.clone()),
@@ -49,7 +48,7 @@ fn rss_item(site: &Site, lang: Lang, item: &FeedItem) -> Item {
         // RSS descriptions are HTML.
         description: Some(html::escape(&item.summary)),
         guid: Some(Guid {
-            value: site.item_id(lang, &item.article.id),
+            value: meta.item_id(&item.article.id),
             permalink: false,
         }),
         pub_date: Some(item.article.date.to_rfc2822()),

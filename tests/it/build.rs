@@ -40,8 +40,10 @@ fn three_articles() -> Site {
 }
 
 #[test]
-fn writes_four_valid_feeds_their_gzip_copies_the_index_and_the_opml_list() {
+fn writes_each_languages_feeds_and_page_their_gzip_copies_the_index_and_the_opml_lists() {
     let site = three_articles();
+    // Topic feeds are tested on their own (topics.rs).
+    site.config("topics:\n  min_articles: 0\n");
     site.build();
     let mut written: Vec<String> = walk(&site.out());
     written.sort();
@@ -49,12 +51,22 @@ fn writes_four_valid_feeds_their_gzip_copies_the_index_and_the_opml_list() {
         ".bifeed.lock",
         "en/atom.xml",
         "en/atom.xml.gz",
+        "en/feed.json",
+        "en/feed.json.gz",
+        "en/index.html",
+        "en/index.html.gz",
         "en/rss.xml",
         "en/rss.xml.gz",
         "feeds.opml",
         "index.html",
+        "index.html.gz",
+        "topics.opml",
         "zh/atom.xml",
         "zh/atom.xml.gz",
+        "zh/feed.json",
+        "zh/feed.json.gz",
+        "zh/index.html",
+        "zh/index.html.gz",
         "zh/rss.xml",
         "zh/rss.xml.gz",
     ];
@@ -399,7 +411,7 @@ fn same_articles_same_bytes_and_unchanged_files_are_not_rewritten() {
         .collect();
     let out = site.build();
     assert!(
-        stderr(&out).contains("0 files written, 6 unchanged"),
+        stderr(&out).contains("; 0 files written, "),
         "{}",
         stderr(&out)
     );

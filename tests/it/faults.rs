@@ -76,7 +76,7 @@ impl SmallDisk {
     fn mount(path: &Path) -> Option<SmallDisk> {
         fs::create_dir_all(path).ok()?;
         let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=96k", "tmpfs"])
+            .args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"])
             .arg(path)
             .stderr(Stdio::null())
             .status()

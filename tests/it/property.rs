@@ -21,7 +21,7 @@ fn context() -> Context {
 fn assert_feeds_valid(text: &str) -> Option<bifeed::Article> {
     let parsed = parse(text, &context()).ok()?;
     let article = parsed.article;
-    let files = render(&Config::default().site, &[&article], 50).expect("every feed renders");
+    let files = render(&Config::default().site, &[&article], &[], 50).expect("every feed renders");
     let mut feeds = 0;
     for file in &files {
         if file.path == "feeds.opml" {

@@ -362,3 +362,73 @@ fn newsboat_sfeed_and_feedparser_show_the_hostile_corpus() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"),
     );
 }
+
+/// Topic feeds as a person subscribes to them: by importing `topics.opml` (newsboat), or by a
+/// URL found there (feedparser). Every topic feed listed shows its articles: all of them,
+/// once, as the independent parser reads the same feed.
+#[test]
+fn newsboat_and_feedparser_read_the_topic_feeds_of_topics_opml() {
+    let (python, readers) = readers();
+    let Some(python) = python.filter(|_| readers.contains(&"newsboat")) else {
+        return;
+    };
+    let site = Site::new();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("articles"),
+        &site.articles(),
+    );
+    site.config("limit: 0\ntopics:\n  min_articles: 2\n");
+    let server = Server::start(site);
+    let opml_path = server.site.out().join("topics.opml");
+    let opml = std::fs::read_to_string(&opml_path).unwrap();
+    let doc = roxmltree::Document::parse(&opml).unwrap();
+    let urls: Vec<String> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("xmlUrl").map(str::to_string))
+        .collect();
+    assert!(urls.len() >= 4, "{opml}");
+    // What each topic feed holds, as feed-rs reads it over HTTP: (id, title, link).
+    let mut want: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+    for url in &urls {
+        let reply = server.get(&url[server.base.len() - 1..], &[]);
+        assert_eq!(reply.status, 200, "{url}");
+        let feed = feed_rs::parser::parse(&reply.body[..]).unwrap();
+        assert!(!feed.entries.is_empty(), "{url}");
+        let mut items: Vec<_> = feed
+            .entries
+            .iter()
+            .map(|e| {
+                let title = e
+                    .title
+                    .as_ref()
+                    .map(|t| t.content.clone())
+                    .unwrap_or_default();
+                (e.id.clone(), title, e.links[0].href.clone())
+            })
+            .collect();
+        items.sort();
+        want.insert(url.clone(), items);
+    }
+    let imported = show(
+        &python,
+        "newsboat",
+        &["--opml".into(), opml_path.display().to_string()],
+    );
+    let mut readers_shown = vec![("newsboat (topics.opml)", imported)];
+    if readers.contains(&"feedparser") {
+        readers_shown.push(("feedparser", show(&python, "feedparser", &urls)));
+    }
+    for (reader, shown) in readers_shown {
+        let mut got: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
+        for item in shown {
+            got.entry(item.feed).or_default().push((
+                item.id.unwrap_or_default(),
+                item.title.unwrap_or_default(),
+                item.link.unwrap_or_default(),
+            ));
+        }
+        got.values_mut().for_each(|items| items.sort());
+        assert_eq!(got, want, "{reader}");
+    }
+    server.stop();
+}

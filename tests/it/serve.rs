@@ -224,7 +224,6 @@ fn only_the_output_folder_is_served() {
         "/up/secret.txt",
         "/.hidden.xml",
         "/zh/.bifeed-abc.tmp",
-        "/zh/",
         "/zh",
         "/articles/001_0000000000000001.txt",
     ] {
@@ -232,6 +231,8 @@ fn only_the_output_folder_is_served() {
         assert!(status == 404 || status == 400, "{target}: {status}");
     }
     assert_eq!(raw_status(&server, "/zh/rss.xml"), 200);
+    // A folder of the output is its page.
+    assert_eq!(raw_status(&server, "/zh/"), 200);
     server.stop();
 }
 
@@ -246,9 +247,10 @@ fn the_index_page_lets_readers_discover_the_feeds() {
     );
     let html = String::from_utf8(page.body).unwrap();
     let mut found = Vec::new();
+    // The feeds it names (the other alternates are the language pages).
     for line in html
         .lines()
-        .filter(|l| l.starts_with("<link rel=\"alternate\""))
+        .filter(|l| l.starts_with("<link rel=\"alternate\" type="))
     {
         let href = line
             .split("href=\"")

@@ -302,3 +302,50 @@ pub fn article(zh_title: &str, en_title: &str, date: &str, keywords: &str) -> St
         day = date[8..10].trim_start_matches('0'),
     )
 }
+
+/// An outside judge the tests run (a schema, a checker, a browser): the path `env` names, or
+/// `default` (relative to the repository) when it exists. `None` when missing, after saying
+/// so; with `BIFEED_REQUIRE_READERS=1` (CI, which installs them) a missing judge fails.
+pub fn judge(what: &str, env: &str, default: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(env).map(PathBuf::from).unwrap_or_else(|| {
+        let default = Path::new(default);
+        if default.is_absolute() {
+            default.to_path_buf()
+        } else {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(default)
+        }
+    });
+    if path.exists() {
+        return Some(path);
+    }
+    let why = format!(
+        "{what}: {} not found (set {env}; .ci/run installs it)",
+        path.display()
+    );
+    assert!(
+        std::env::var_os("BIFEED_REQUIRE_READERS").is_none(),
+        "required: {why}"
+    );
+    eprintln!("SKIPPED {why}");
+    None
+}
+
+/// Every file under `dir` whose name is `name`, as paths inside `dir`.
+pub fn files_named(dir: &Path, name: &str) -> Vec<String> {
+    tree(dir)
+        .into_keys()
+        .filter(|p| p.rsplit('/').next() == Some(name))
+        .collect()
+}
+
+/// A site holding the articles of `from` (a folder of the repository), every article in
+/// the feeds, topics from two articles on.
+pub fn site_with_topics(from: &str) -> Site {
+    let site = Site::new();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join(from),
+        &site.articles(),
+    );
+    site.config("base_url: https://news.example.com/\nlimit: 0\ntopics:\n  min_articles: 2\n");
+    site
+}
