@@ -116,7 +116,7 @@ pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
     if strict && rejected > 0 {
         return Err(BuildError::Strict(rejected));
     }
-    let mut summary = render_and_publish(config, &mut collection)?;
+    let mut summary = render_and_publish(config, &mut collection, &mut render::Memo::default())?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
@@ -140,10 +140,25 @@ fn topics(config: &Config, collection: &Collection) -> Vec<selection::Topic> {
         .collect()
 }
 
-/// Renders the feeds of `collection` and writes those whose bytes changed.
+/// Renders the feeds of `collection` whose items changed since `memo` was last told (all of
+/// them with an empty memo), and writes those whose bytes changed. On an error the memo is
+/// emptied: what was published may no longer be what it remembers.
 pub fn render_and_publish(
     config: &Config,
     collection: &mut Collection,
+    memo: &mut render::Memo,
+) -> Result<Summary, BuildError> {
+    let result = publish_changed(config, collection, memo);
+    if result.is_err() {
+        *memo = render::Memo::default();
+    }
+    result
+}
+
+fn publish_changed(
+    config: &Config,
+    collection: &mut Collection,
+    memo: &mut render::Memo,
 ) -> Result<Summary, BuildError> {
     let started = Instant::now();
     let topics = topics(config, collection);
@@ -154,7 +169,8 @@ pub fn render_and_publish(
     let (shown, counts) = collection.feed_articles(config, &also)?;
     let chosen = started.elapsed();
     let articles: Vec<&Article> = shown.iter().map(|a| a.as_ref()).collect();
-    let mut files = render::render(&config.site, &articles, &topics, config.limit)?;
+    let mut made = render::render_changed(&config.site, &articles, &topics, config.limit, memo)?;
+    let mut files = made.take_files();
     let due = collection.pages_due();
     let due: Vec<&Article> = due.iter().map(|a| a.as_ref()).collect();
     files.extend(render::pages(&config.site, &due));
@@ -183,12 +199,17 @@ pub fn render_and_publish(
     collection.pages_published();
     summary.outputs = files
         .iter()
-        .flat_map(|f| {
-            let gz = selection::has_gzip_copy(&f.path).then(|| format!("{}.gz", f.path));
-            std::iter::once(f.path.clone()).chain(gz)
+        .map(|f| &f.path)
+        .chain(&made.unchanged)
+        .flat_map(|path| {
+            let gz = selection::has_gzip_copy(path).then(|| format!("{path}.gz"));
+            std::iter::once(path.clone()).chain(gz)
         })
         .chain(pages)
         .collect();
+    summary.unchanged.extend(made.unchanged.iter().cloned());
+    drop(articles);
+    memo.remember(made, shown);
     tracing::debug!(
         "items chosen in {} µs, rendered in {} µs, written in {} µs",
         chosen.as_micros(),

@@ -3,7 +3,7 @@
 //! the entry page and the OPML lists. How each is written is [`crate::render`]'s business,
 //! where it goes [`crate::publish`]'s.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use chrono::{DateTime, FixedOffset};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -113,6 +113,20 @@ impl Feed {
 /// "ai coding") are one topic, and a Chinese keyword keeps its characters (宜春). At most
 /// [`SLUG_CHARS`] characters; `None` for a keyword with no letter or digit.
 pub fn topic_slug(keyword: &str) -> Option<String> {
+    slug_of(keyword).map(Cow::into_owned)
+}
+
+/// [`topic_slug`], borrowing the keyword when it is its own slug (宜春, coffee): topics are
+/// gathered from every keyword of every article at each rebuild.
+fn slug_of(keyword: &str) -> Option<Cow<'_, str>> {
+    let is_own = keyword.chars().count() <= SLUG_CHARS
+        && !keyword.is_empty()
+        && keyword
+            .chars()
+            .all(|c| c.is_alphanumeric() && !c.is_uppercase() && c.to_lowercase().eq([c]));
+    if is_own {
+        return Some(Cow::Borrowed(keyword));
+    }
     let mut slug = String::with_capacity(keyword.len());
     let mut chars = 0;
     let mut gap = false;
@@ -121,10 +135,11 @@ pub fn topic_slug(keyword: &str) -> Option<String> {
             gap = true;
             continue;
         }
-        if chars >= SLUG_CHARS {
+        let dash = gap && !slug.is_empty();
+        if chars + usize::from(dash) + 1 > SLUG_CHARS {
             break;
         }
-        if gap && !slug.is_empty() {
+        if dash {
             slug.push('-');
             chars += 1;
         }
@@ -132,7 +147,7 @@ pub fn topic_slug(keyword: &str) -> Option<String> {
         slug.extend(c.to_lowercase());
         chars += 1;
     }
-    (!slug.is_empty()).then_some(slug)
+    (!slug.is_empty()).then_some(Cow::Owned(slug))
 }
 
 /// Longest topic folder name, in characters: file systems allow 255 bytes, URLs grow by
@@ -168,34 +183,43 @@ pub fn topics<'a>(
 ) -> Vec<Topic> {
     struct Gathered<'a> {
         members: Vec<(DateTime<FixedOffset>, &'a str)>,
-        spellings: BTreeMap<&'a str, usize>,
+        /// Each spelling and how many articles use it: most topics have one.
+        spellings: Vec<(&'a str, usize)>,
     }
-    let mut by_slug: FxHashMap<String, Gathered<'a>> = FxHashMap::default();
+    let mut by_slug: FxHashMap<Cow<'a, str>, Gathered<'a>> = FxHashMap::default();
+    let mut seen: Vec<Cow<'a, str>> = Vec::new();
     for article in articles {
-        let mut seen: Vec<String> = Vec::with_capacity(article.keywords.len());
+        seen.clear();
         for keyword in article.keywords {
-            let Some(slug) = topic_slug(keyword) else {
+            let Some(slug) = slug_of(keyword) else {
                 continue;
             };
             // Two spellings of one topic in one article count once.
             if seen.contains(&slug) {
                 continue;
             }
-            let topic = by_slug.entry(slug.clone()).or_insert_with(|| Gathered {
-                members: Vec::new(),
-                spellings: BTreeMap::new(),
-            });
+            let topic = match by_slug.get_mut(&slug) {
+                Some(topic) => topic,
+                None => by_slug.entry(slug.clone()).or_insert_with(|| Gathered {
+                    members: Vec::new(),
+                    spellings: Vec::new(),
+                }),
+            };
             topic.members.push((article.date, article.id));
-            *topic.spellings.entry(keyword.as_str()).or_default() += 1;
+            match topic.spellings.iter_mut().find(|(s, _)| *s == keyword) {
+                Some((_, n)) => *n += 1,
+                None => topic.spellings.push((keyword, 1)),
+            }
             seen.push(slug);
         }
     }
     let mut topics: Vec<Topic> = by_slug
         .into_iter()
         .filter(|(slug, t)| {
-            min_articles > 0 && (t.members.len() >= min_articles || kept.contains(slug))
+            min_articles > 0 && (t.members.len() >= min_articles || kept.contains(slug.as_ref()))
         })
         .map(|(slug, mut t)| {
+            let slug = slug.into_owned();
             t.members
                 .sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
             if limit > 0 {
@@ -205,7 +229,7 @@ pub fn topics<'a>(
             let name = t
                 .spellings
                 .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
                 .map_or_else(|| slug.clone(), |(s, _)| s.to_string());
             Topic {
                 feed: Feed {
@@ -271,4 +295,81 @@ pub fn media_type(path: &str) -> Option<&'static str> {
         n if n.ends_with(".html") => "text/html",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_topic_folder_is_the_keyword_people_would_type() {
+        assert_eq!(topic_slug("宜春").as_deref(), Some("宜春"));
+        assert_eq!(topic_slug("AI & Coding").as_deref(), Some("ai-coding"));
+        assert_eq!(topic_slug(" ai  coding ").as_deref(), Some("ai-coding"));
+        assert_eq!(topic_slug("Xi'an").as_deref(), Some("xi-an"));
+        assert_eq!(topic_slug("R&D").as_deref(), Some("r-d"));
+        assert_eq!(topic_slug("../..").as_deref(), None);
+        assert_eq!(topic_slug("").as_deref(), None);
+        let long = "长".repeat(100);
+        assert_eq!(
+            topic_slug(&long).map(|s| s.chars().count()),
+            Some(SLUG_CHARS)
+        );
+        let long = "a ".repeat(100);
+        assert!(topic_slug(&long).is_some_and(|s| s.chars().count() <= SLUG_CHARS));
+    }
+
+    #[test]
+    fn spellings_of_one_keyword_are_one_topic_named_as_most_articles_spell_it() {
+        let date = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2024, 5, d)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|t| {
+                    t.and_local_timezone(FixedOffset::east_opt(8 * 3600)?)
+                        .single()
+                })
+                .unwrap()
+        };
+        let k = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let keywords = [
+            k(&["AI & Coding", "ai coding"]),
+            k(&["ai coding"]),
+            k(&["ai coding", "Hangzhou"]),
+            k(&["Hangzhou"]),
+        ];
+        let articles = keywords.iter().enumerate().map(|(i, kw)| Tagged {
+            id: ["a", "b", "c", "d"][i],
+            date: date(i as u32 + 1),
+            keywords: kw,
+        });
+        let kept = FxHashSet::from_iter(["hangzhou".to_string()]);
+        let topics = topics(Lang::En, articles, 3, &kept, 2);
+        let shown: Vec<(String, String, Vec<String>)> = topics
+            .iter()
+            .map(|t| {
+                let name = t.feed.topic.clone().unwrap();
+                (name.slug, name.name, t.articles.clone())
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                // The newest two of three articles (the limit); an article with two
+                // spellings counts once.
+                (
+                    "ai-coding".into(),
+                    "ai coding".into(),
+                    vec!["c".into(), "b".into()]
+                ),
+                // Below the threshold, but published before: kept.
+                (
+                    "hangzhou".into(),
+                    "Hangzhou".into(),
+                    vec!["d".into(), "c".into()]
+                ),
+            ]
+        );
+        // No topics at all when they are off.
+        assert!(super::topics(Lang::En, [], 0, &kept, 2).is_empty());
+    }
 }

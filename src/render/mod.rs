@@ -14,6 +14,8 @@ mod page;
 mod plain_text;
 mod rss;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset};
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -159,6 +161,56 @@ pub fn render(
     topics: &[Topic],
     limit: usize,
 ) -> Result<Vec<FeedFile>, RenderError> {
+    Ok(render_changed(site, articles, topics, limit, &Memo::default())?.files)
+}
+
+/// What each feed was last rendered from, so that a rebuild renders again only the feeds
+/// whose items changed: an edit touches a few of hundreds of topic feeds. Kept by `watch`
+/// between rebuilds, and forgotten whenever what was published may differ from what it
+/// remembers (a failed publish, a deleted output, a new config).
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Per feed, a fingerprint of what it showed (see [`fingerprint`]).
+    feeds: FxHashMap<Feed, u64>,
+    /// The articles those fingerprints name by address, kept alive so that no other article
+    /// can take an address a fingerprint holds.
+    alive: Vec<Arc<Article>>,
+}
+
+impl Memo {
+    /// The last render was published: remember it.
+    pub fn remember(&mut self, rendered: Rendered, alive: Vec<Arc<Article>>) {
+        self.feeds = rendered.fingerprints;
+        self.alive = alive;
+    }
+}
+
+/// What [`render_changed`] made.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// The documents rendered.
+    pub files: Vec<FeedFile>,
+    /// The files of the feeds left alone, their items unchanged since the last render.
+    pub unchanged: Vec<String>,
+    fingerprints: FxHashMap<Feed, u64>,
+}
+
+impl Rendered {
+    /// Takes out the rendered files, leaving what the memo keeps.
+    pub fn take_files(&mut self) -> Vec<FeedFile> {
+        std::mem::take(&mut self.files)
+    }
+}
+
+/// Like [`render`], but leaves out the feeds whose fingerprint `memo` holds: their items, the
+/// places of their translations and their language's topics are what they were.
+pub fn render_changed(
+    site: &Site,
+    articles: &[&Article],
+    topics: &[Topic],
+    limit: usize,
+    memo: &Memo,
+) -> Result<Rendered, RenderError> {
     use rayon::prelude::*;
     let main: [Vec<(&Article, &Version)>; 2] =
         Lang::ALL.map(|lang| selection::feed_articles(articles, lang, limit));
@@ -187,7 +239,32 @@ pub fn render(
             .collect();
         feeds.push((&topic.feed, chosen));
     }
-    let rendered: Vec<Vec<FeedFile>> = feeds
+    let topic_prints = topic_slugs.each_ref().map(|slugs| {
+        use std::hash::{Hash, Hasher};
+        let mut sorted: Vec<&&str> = slugs.iter().collect();
+        sorted.sort_unstable();
+        let mut hasher = std::hash::DefaultHasher::new();
+        sorted.hash(&mut hasher);
+        hasher.finish()
+    });
+    let mut result = Rendered::default();
+    let mut due = Vec::with_capacity(feeds.len());
+    for (feed, chosen) in feeds {
+        let print = fingerprint(
+            site,
+            feed,
+            &chosen,
+            &places,
+            topic_prints[feed.lang.index()],
+        );
+        if memo.feeds.get(feed) == Some(&print) {
+            result.unchanged.extend(feed_files(feed));
+        } else {
+            due.push((feed, chosen));
+        }
+        result.fingerprints.insert(feed.clone(), print);
+    }
+    let rendered: Vec<Vec<FeedFile>> = due
         .into_par_iter()
         .map(|(feed, chosen)| {
             let channel = Channel::new(site, feed);
@@ -212,7 +289,8 @@ pub fn render(
             Ok(files)
         })
         .collect::<Result<_, RenderError>>()?;
-    let mut files: Vec<FeedFile> = rendered.into_iter().flatten().collect();
+    let files = &mut result.files;
+    files.extend(rendered.into_iter().flatten());
     files.push(FeedFile {
         path: INDEX_PAGE.to_string(),
         bytes: index::render(site),
@@ -225,7 +303,39 @@ pub fn render(
         path: TOPICS_OPML_FILE.to_string(),
         bytes: opml::render_topics(site, topics),
     });
-    Ok(files)
+    Ok(result)
+}
+
+/// The files of a feed's folder bifeed writes, relative to the output folder.
+pub fn feed_files(feed: &Feed) -> impl Iterator<Item = String> + '_ {
+    Format::ALL
+        .into_iter()
+        .map(|f| f.file_name())
+        .chain([FEED_PAGE])
+        .map(|file| feed.path(file))
+}
+
+/// What a feed's documents are made of: the site, its name, and per item the article (by
+/// address: a changed file is read into a new one) and where its translation is; and the
+/// topics its page's keywords link to.
+fn fingerprint(
+    site: &Site,
+    feed: &Feed,
+    chosen: &[(&Article, &Version)],
+    places: &Places,
+    topics: u64,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    feed.hash(&mut hasher);
+    topics.hash(&mut hasher);
+    for (article, _) in chosen {
+        std::ptr::hash(*article, &mut hasher);
+        places
+            .of(site, feed.lang.other(), article)
+            .hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// Where each article is shown on the site, per language: its place on the language's page

@@ -130,6 +130,8 @@ pub struct Watcher {
     busy_logged: Option<Instant>,
     busy_unlogged: usize,
     built: bool,
+    /// What each feed was last rendered from: a rebuild renders only the feeds it changes.
+    memo: crate::render::Memo,
 }
 
 impl Watcher {
@@ -168,6 +170,7 @@ impl Watcher {
             busy_logged: None,
             busy_unlogged: 0,
             built: false,
+            memo: crate::render::Memo::default(),
         })
     }
 
@@ -291,6 +294,8 @@ impl Watcher {
                                     "{missing} is gone from the output folder: writing it again"
                                 );
                                 self.publish_pending = true;
+                                // Written again whatever the memo says.
+                                self.memo = crate::render::Memo::default();
                                 self.rebuild(Scope::Files(BTreeSet::new()), Occasion::Changes);
                             }
                         }
@@ -399,7 +404,7 @@ impl Watcher {
         for clash in clashes {
             tracing::warn!("{clash}");
         }
-        match build::render_and_publish(&self.config, &mut self.collection) {
+        match build::render_and_publish(&self.config, &mut self.collection, &mut self.memo) {
             Ok(mut summary) => {
                 self.retry_at = None;
                 self.retry_delay.reset();
@@ -519,8 +524,9 @@ impl Watcher {
                     config.articles != self.config.articles || config.output != self.config.output;
                 let poll = self.poll_override.or(config.watch.poll);
                 self.config = config;
-                // The pages show the site's titles and links.
+                // The pages show the site's titles and links; so does every feed.
                 self.collection.redo_pages();
+                self.memo = crate::render::Memo::default();
                 if moved {
                     // Another folder: start from nothing, as a fresh build would.
                     self.collection = Collection::watching();

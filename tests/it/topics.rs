@@ -196,6 +196,19 @@ fn watch_keeps_topic_feeds_current() {
         .unwrap();
     assert_eq!(before, after, "the coffee feed was written again");
 
+    // An edit of one of its articles reaches it; a file of it deleted comes back.
+    watching.site.article(
+        "a2.txt",
+        tagged(2, "coffee").replace("Story 2", "Story two"),
+    );
+    watching.wait_for("the edited title in the topic feed", |w| {
+        w.titles("en/topics/coffee/atom.xml") == ["Story 3", "Story two", "Story 1"]
+    });
+    fs::remove_file(out.join("en/topics/coffee/feed.json")).unwrap();
+    watching.wait_for("the deleted topic file to come back", |w| {
+        w.site.out().join("en/topics/coffee/feed.json").is_file()
+    });
+
     for n in 1..=3 {
         fs::remove_file(watching.articles().join(format!("a{n}.txt"))).unwrap();
     }
