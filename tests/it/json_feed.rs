@@ -1,6 +1,6 @@
 //! JSON Feed 1.1: every `feed.json` passes the JSON Feed 1.1 JSON Schema (the
-//! `jsonfeed-schema` package, installed by `.ci/run`) and reads back, with feed-rs, as the
-//! same items as the Atom feed beside it.
+//! `jsonfeed-schema` package's, kept in `tests/schemas/` with its licence) and reads back, with
+//! feed-rs, as the same items as the Atom feed beside it.
 
 use crate::common;
 
@@ -8,7 +8,7 @@ use std::fs;
 
 use common::serving::Server;
 
-const SCHEMA: &str = "target/judges/jsonfeed-schema/package/schema-v1.1.json";
+const SCHEMA: &str = "tests/schemas/jsonfeed-1.1.json";
 
 fn every_json_feed_is_valid_and_holds_the_atom_feeds_items(articles: &str) {
     let Some(schema) = common::judge("the JSON Feed 1.1 schema", "BIFEED_JSONFEED_SCHEMA", SCHEMA)
