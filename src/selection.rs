@@ -106,6 +106,16 @@ impl Feed {
     pub fn path(&self, file: &str) -> String {
         format!("{}/{file}", self.folder())
     }
+
+    /// The files bifeed writes in the feed's folder (each format and the page), relative to
+    /// the output folder: what is published, and what goes when the feed does.
+    pub fn files(&self) -> impl Iterator<Item = String> + '_ {
+        Format::ALL
+            .into_iter()
+            .map(Format::file_name)
+            .chain([FEED_PAGE])
+            .map(|file| self.path(file))
+    }
 }
 
 /// A topic's folder name: the keyword's letters and digits (of any script) in lower case,

@@ -11,7 +11,7 @@ use rustc_hash::FxHashSet;
 
 use crate::lang::Lang;
 use crate::render::FeedFile;
-use crate::selection::{self, Format};
+use crate::selection;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -49,15 +49,10 @@ impl Outputs {
     /// Before the first build of this run: the files every build writes.
     pub fn expected(folder: &Path) -> Outputs {
         let feeds = Lang::ALL.into_iter().flat_map(|lang| {
-            let feed = selection::Feed::language(lang);
-            Format::ALL
+            let files: Vec<String> = selection::Feed::language(lang).files().collect();
+            files
                 .into_iter()
-                .map(|f| f.file_name())
-                .chain([selection::FEED_PAGE])
-                .flat_map(move |file| {
-                    let path = feed.path(file);
-                    [format!("{path}.gz"), path]
-                })
+                .flat_map(|path| [format!("{path}.gz"), path])
         });
         let files = feeds
             .chain([
@@ -225,12 +220,7 @@ pub fn remove_stale_topics(
             if keep.contains(&folder) {
                 continue;
             }
-            let files = Format::ALL
-                .into_iter()
-                .map(|f| f.file_name())
-                .chain([selection::FEED_PAGE]);
-            for file in files {
-                let rel = feed.path(file);
+            for rel in feed.files() {
                 for rel in [format!("{rel}.gz"), rel] {
                     let path = out.join(&rel);
                     match std::fs::remove_file(&path) {

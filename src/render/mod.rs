@@ -109,11 +109,8 @@ impl<'a> Channel<'a> {
                 feed,
                 title: format!("{} · {}", language.title, topic.name),
                 description: format!("{} · {}", language.description, topic.name),
-                id: format!(
-                    "{}/{TOPICS_DIR}/{}",
-                    site.feed_id(feed.lang),
-                    percent_encoding::utf8_percent_encode(&topic.slug, ID_ESCAPE)
-                ),
+                // Its folder as in its URLs, after the prefix, as a language's feed id is.
+                id: format!("{}{}", site.id_prefix, url_folder(feed)),
             },
         }
     }
@@ -141,10 +138,15 @@ impl<'a> Channel<'a> {
 
 /// A file of a feed's folder as a URL path relative to the site (the topic percent-encoded).
 fn feed_url_path(feed: &Feed, file: &str) -> String {
+    format!("{}/{file}", url_folder(feed))
+}
+
+/// A feed's folder as a URL path relative to the site (`zh`, `zh/topics/%E5%AE%9C%E6%98%A5`).
+fn url_folder(feed: &Feed) -> String {
     match &feed.topic {
-        None => feed.path(file),
+        None => feed.folder(),
         Some(topic) => format!(
-            "{}/{TOPICS_DIR}/{}/{file}",
+            "{}/{TOPICS_DIR}/{}",
             feed.lang.dir(),
             percent_encoding::utf8_percent_encode(&topic.slug, ID_ESCAPE)
         ),
@@ -258,7 +260,7 @@ pub fn render_changed(
             topic_prints[feed.lang.index()],
         );
         if memo.feeds.get(feed) == Some(&print) {
-            result.unchanged.extend(feed_files(feed));
+            result.unchanged.extend(feed.files());
         } else {
             due.push((feed, chosen));
         }
@@ -304,15 +306,6 @@ pub fn render_changed(
         bytes: opml::render_topics(site, topics),
     });
     Ok(result)
-}
-
-/// The files of a feed's folder bifeed writes, relative to the output folder.
-pub fn feed_files(feed: &Feed) -> impl Iterator<Item = String> + '_ {
-    Format::ALL
-        .into_iter()
-        .map(|f| f.file_name())
-        .chain([FEED_PAGE])
-        .map(|file| feed.path(file))
 }
 
 /// What a feed's documents are made of: the site, its name, and per item the article (by
