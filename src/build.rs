@@ -1,20 +1,21 @@
 //! One build: the pipeline run once (collection → selection → render → publish), by `build`
 //! and, after every change, by `watch`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use std::collections::BTreeSet;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::article::Article;
+use crate::cache::{Cache, Contents};
 use crate::collection::Collection;
 use crate::config::Config;
 use crate::lang::Lang;
 use crate::publish::{self, folder};
 use crate::render;
-use crate::selection;
+use crate::selection::{self, Feed};
 use crate::source::ListError;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +37,82 @@ pub enum BuildError {
          previous feeds stay"
     )]
     Unreadable { count: usize, first: String },
+}
+
+/// What each feed was last rendered from (its [`selection::fingerprint`]), so that a rebuild
+/// renders again only the feeds whose items changed: an edit touches a few of hundreds of
+/// topic feeds. Kept by `watch` between rebuilds and by the articles cache between runs, and
+/// forgotten whenever what was published may differ from what it remembers (a failed
+/// publish, a deleted output, a new config).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Memo {
+    feeds: FxHashMap<Feed, Rendered>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rendered {
+    /// The feed's fingerprint when it was rendered.
+    print: u64,
+    /// Its files as they were left in the output folder (see [`outputs_print`]): a run that
+    /// takes the memo from the cache renders again a feed whose files someone touched since.
+    outputs: u64,
+}
+
+/// A [`Memo`] as the articles cache keeps it: per feed its language, its topic (slug and
+/// name), its fingerprint and its files' stamps.
+pub type MemoRecords = Vec<(Lang, Option<(String, String)>, u64, u64)>;
+
+impl Memo {
+    pub fn to_records(&self) -> MemoRecords {
+        let mut records: MemoRecords = self
+            .feeds
+            .iter()
+            .map(|(feed, r)| {
+                let topic = feed
+                    .topic
+                    .as_ref()
+                    .map(|t| (t.slug.clone(), t.name.clone()));
+                (feed.lang, topic, r.print, r.outputs)
+            })
+            .collect();
+        records.sort_unstable();
+        records
+    }
+
+    /// The memo of `records`, but for the feeds whose files in `output` are not as they were
+    /// left (gone, replaced, a stale gzip copy): those are rendered and written again.
+    pub fn from_records(records: MemoRecords, output: &Path) -> Memo {
+        let feeds = records
+            .into_iter()
+            .map(|(lang, topic, print, outputs)| {
+                let topic = topic.map(|(slug, name)| selection::TopicName { slug, name });
+                (Feed { lang, topic }, Rendered { print, outputs })
+            })
+            .filter(|(feed, r)| outputs_print(output, feed) == Some(r.outputs))
+            .collect();
+        Memo { feeds }
+    }
+}
+
+/// The stamps (size, modification time, inode) of a feed's files in `output`, gzip copies
+/// included, as one number; `None` when one is missing.
+fn outputs_print(output: &Path, feed: &Feed) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    for file in feed.files() {
+        let gz = selection::has_gzip_copy(&file).then(|| format!("{file}.gz"));
+        for file in std::iter::once(file).chain(gz) {
+            let meta = std::fs::symlink_metadata(output.join(&file)).ok()?;
+            meta.len().hash(&mut hasher);
+            meta.modified()
+                .ok()
+                .map(crate::source::unix_ns)
+                .hash(&mut hasher);
+            #[cfg(unix)]
+            std::os::unix::fs::MetadataExt::ino(&meta).hash(&mut hasher);
+        }
+    }
+    Some(hasher.finish())
 }
 
 /// What a build did.
@@ -87,7 +164,16 @@ impl std::fmt::Display for Summary {
 pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
     let started = Instant::now();
     let _lock = folder::Lock::take(&config.output)?;
-    let (mut collection, mut changes) = Collection::load(config)?;
+    let mut cache = Cache::of(config);
+    let remembered = cache.as_mut().and_then(Cache::read);
+    let (remembered, mut memo) = match remembered {
+        Some(Contents { articles, feeds }) => {
+            (Some(articles), Memo::from_records(feeds, &config.output))
+        }
+        None => (None, Memo::default()),
+    };
+    let cache_read = started.elapsed();
+    let (mut collection, mut changes) = Collection::load(config, remembered)?;
     // Files the system could not read just now (out of file descriptors, say) are read again
     // a few times; the build fails rather than publish the feeds without them.
     let mut delay = Duration::from_millis(100);
@@ -108,7 +194,11 @@ pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
             first: first.clone(),
         });
     }
-    tracing::debug!("listed and read in {} ms", started.elapsed().as_millis());
+    tracing::debug!(
+        "articles cache read in {} ms, listed and read in {} ms",
+        cache_read.as_millis(),
+        (started.elapsed() - cache_read).as_millis()
+    );
     for problem in changes.problems.iter().chain(&collection.clashes()) {
         tracing::warn!("{problem}");
     }
@@ -116,8 +206,22 @@ pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
     if strict && rejected > 0 {
         return Err(BuildError::Strict(rejected));
     }
-    let mut summary = render_and_publish(config, &mut collection, &mut render::Memo::default())?;
+    let remembered_memo = memo.clone();
+    let mut summary = render_and_publish(config, &mut collection, &mut memo)?;
+    let unchanged =
+        changes.added + changes.changed + changes.removed == 0 && memo == remembered_memo;
+    if let Some(cache) = cache.as_mut().filter(|c| !(c.was_read() && unchanged)) {
+        let saving = Instant::now();
+        cache.write(&Contents {
+            articles: collection.remembered(),
+            feeds: memo.to_records(),
+        });
+        tracing::debug!("articles cache kept in {} ms", saving.elapsed().as_millis());
+    }
     summary.elapsed = started.elapsed();
+    // The process ends right after a build: freeing a collection of 100,000 articles piece
+    // by piece would only delay that.
+    std::mem::forget(collection);
     Ok(summary)
 }
 
@@ -128,16 +232,17 @@ fn topics(config: &Config, collection: &Collection) -> Vec<selection::Topic> {
     if min == 0 {
         return Vec::new();
     }
-    Lang::ALL
-        .into_iter()
-        .flat_map(|lang| {
-            let kept = publish::published_topics(&config.output, lang);
-            let tagged = collection
-                .keywords(lang)
-                .map(|(id, date, keywords)| selection::Tagged { id, date, keywords });
-            selection::topics(lang, tagged, min, &kept, config.limit)
-        })
-        .collect()
+    let of = |lang| {
+        let kept = publish::published_topics(&config.output, lang);
+        let tagged = collection
+            .keywords(lang)
+            .map(|(id, date, keywords)| selection::Tagged { id, date, keywords });
+        selection::topics(lang, tagged, min, &kept, config.limit)
+    };
+    // Each language's on a core of its own: every article's every keyword is looked at.
+    let (mut zh, en) = rayon::join(|| of(Lang::Zh), || of(Lang::En));
+    zh.extend(en);
+    zh
 }
 
 /// Renders the feeds of `collection` whose items changed since `memo` was last told (all of
@@ -146,11 +251,11 @@ fn topics(config: &Config, collection: &Collection) -> Vec<selection::Topic> {
 pub fn render_and_publish(
     config: &Config,
     collection: &mut Collection,
-    memo: &mut render::Memo,
+    memo: &mut Memo,
 ) -> Result<Summary, BuildError> {
     let result = publish_changed(config, collection, memo);
     if result.is_err() {
-        *memo = render::Memo::default();
+        *memo = Memo::default();
     }
     result
 }
@@ -158,19 +263,68 @@ pub fn render_and_publish(
 fn publish_changed(
     config: &Config,
     collection: &mut Collection,
-    memo: &mut render::Memo,
+    memo: &mut Memo,
 ) -> Result<Summary, BuildError> {
     let started = Instant::now();
     let topics = topics(config, collection);
-    let also: FxHashSet<&str> = topics
+    let gathered = started.elapsed();
+    let main: [Vec<String>; 2] = Lang::ALL.map(|lang| {
+        collection
+            .newest(lang, config.limit)
+            .map(String::from)
+            .collect()
+    });
+    let on_page: [FxHashSet<&str>; 2] = main
+        .each_ref()
+        .map(|ids| ids.iter().map(String::as_str).collect());
+    let topic_prints = Lang::ALL.map(|lang| selection::topics_print(&topics, lang));
+    let language_feeds = Lang::ALL.map(Feed::language);
+    let planned = language_feeds
         .iter()
-        .flat_map(|t| t.articles.iter().map(String::as_str))
+        .zip(&main)
+        .chain(topics.iter().map(|t| (&t.feed, &t.articles)));
+    let mut prints = FxHashMap::default();
+    let mut due: Vec<(&Feed, &[String])> = Vec::new();
+    let mut unchanged = Vec::new();
+    for (feed, ids) in planned {
+        let other = feed.lang.other();
+        let items = ids.iter().filter_map(|id| {
+            let listed = collection.listed(id)?;
+            Some(selection::ItemPrint {
+                id,
+                version: listed.version,
+                translation: selection::place(
+                    listed.has(other),
+                    on_page[other.index()].contains(id.as_str()),
+                    listed.linkless,
+                ),
+            })
+        });
+        let print = selection::fingerprint(feed, topic_prints[feed.lang.index()], items);
+        if memo.feeds.get(feed).is_some_and(|r| r.print == print) {
+            unchanged.extend(feed.files());
+        } else {
+            due.push((feed, ids));
+        }
+        prints.insert(feed.clone(), print);
+    }
+    let due_count = due.len();
+    let need: FxHashSet<&str> = due
+        .iter()
+        .flat_map(|(_, ids)| ids.iter().map(String::as_str))
         .collect();
-    let (shown, counts) = collection.feed_articles(config, &also)?;
+    let planned = started.elapsed();
+    let (shown, counts) = collection.feed_articles(config, &need)?;
     let chosen = started.elapsed();
-    let articles: Vec<&Article> = shown.iter().map(|a| a.as_ref()).collect();
-    let mut made = render::render_changed(&config.site, &articles, &topics, config.limit, memo)?;
-    let mut files = made.take_files();
+    let by_id: FxHashMap<&str, &Article> = shown.iter().map(|a| (a.id.as_str(), &**a)).collect();
+    let feeds = due
+        .iter()
+        .map(|(feed, ids)| {
+            let articles = ids.iter().filter_map(|id| by_id.get(id.as_str()).copied());
+            (*feed, articles.collect())
+        })
+        .collect();
+    let mut files = render::render_feeds(&config.site, feeds, &on_page, &topics)?;
     let due = collection.pages_due();
     let due: Vec<&Article> = due.iter().map(|a| a.as_ref()).collect();
     files.extend(render::pages(&config.site, &due));
@@ -200,19 +354,33 @@ fn publish_changed(
     summary.outputs = files
         .iter()
         .map(|f| &f.path)
-        .chain(&made.unchanged)
+        .chain(&unchanged)
         .flat_map(|path| {
             let gz = selection::has_gzip_copy(path).then(|| format!("{path}.gz"));
             std::iter::once(path.clone()).chain(gz)
         })
         .chain(pages)
         .collect();
-    summary.unchanged.extend(made.unchanged.iter().cloned());
-    drop(articles);
-    memo.remember(made, shown);
+    summary.unchanged.extend(unchanged);
+    // What a feed's files are now: stamped after writing for the feeds rendered.
+    memo.feeds = prints
+        .into_iter()
+        .filter_map(|(feed, print)| {
+            let outputs = match memo.feeds.get(&feed) {
+                Some(r) if r.print == print => r.outputs,
+                _ => outputs_print(&config.output, &feed)?,
+            };
+            Some((feed, Rendered { print, outputs }))
+        })
+        .collect();
     tracing::debug!(
-        "items chosen in {} µs, rendered in {} µs, written in {} µs",
-        chosen.as_micros(),
+        "topics gathered in {} µs, {} of {} feeds due in {} µs, their articles read in {} µs, \
+         rendered in {} µs, written in {} µs",
+        gathered.as_micros(),
+        due_count,
+        memo.feeds.len(),
+        (planned - gathered).as_micros(),
+        (chosen - planned).as_micros(),
         (rendered - chosen).as_micros(),
         (started.elapsed() - rendered).as_micros()
     );

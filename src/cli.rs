@@ -77,6 +77,10 @@ pub struct Paths {
     /// Output folder [default: feeds].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Read every article and render every feed, keeping no articles cache (see `cache:` in
+    /// the config).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl Paths {
@@ -86,6 +90,7 @@ impl Paths {
             articles: self.articles.clone(),
             output: self.out.clone(),
             fallback_base_url: None,
+            no_cache: self.no_cache,
         }
     }
 }

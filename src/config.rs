@@ -37,6 +37,8 @@ pub struct Config {
     pub watch: WatchSettings,
     pub serve: ServeSettings,
     pub topics: TopicSettings,
+    /// The folder of the articles cache (see `crate::cache`); `None`: no cache.
+    pub cache: Option<PathBuf>,
 }
 
 /// Which keywords get a feed of their own.
@@ -106,6 +108,8 @@ pub struct Sources {
     pub output: Option<PathBuf>,
     /// The base URL to use when the config sets none (`serve`: the address it serves at).
     pub fallback_base_url: Option<Url>,
+    /// `--no-cache`: read every article, render every feed, keep no cache.
+    pub no_cache: bool,
 }
 
 impl Sources {
@@ -117,6 +121,11 @@ impl Sources {
         if let Some(output) = &self.output {
             config.output = output.clone();
         }
+        config.cache = if self.no_cache {
+            None
+        } else {
+            config.cache.or_else(crate::cache::default_folder)
+        };
         // Only the links follow the served address; ids stay what `build` gives them, so the
         // same article never gets two ids.
         if let Some(url) = self
@@ -178,6 +187,7 @@ impl Default for Config {
             watch: WatchSettings::default(),
             serve: ServeSettings::default(),
             topics: TopicSettings::default(),
+            cache: None,
             site: Site {
                 id_prefix: default_id_prefix(&base_url),
                 base_url,
@@ -258,6 +268,7 @@ impl Config {
         if let Some(p) = raw.output {
             config.output = at(p);
         }
+        config.cache = raw.cache.map(at);
         if let Some(limit) = raw.limit {
             config.limit = limit;
         }
@@ -344,6 +355,7 @@ struct RawConfig {
     id_prefix: Option<String>,
     articles: Option<PathBuf>,
     output: Option<PathBuf>,
+    cache: Option<PathBuf>,
     limit: Option<usize>,
     timezone: Option<Offset>,
     max_article_bytes: Option<Bounded<1, MAX_ARTICLE_BYTES_LIMIT>>,

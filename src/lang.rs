@@ -1,7 +1,9 @@
 //! The two languages of every article, and what differs between them wherever it is shown.
 
 /// The two languages every article can carry, each published as its own pair of feeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Lang {
     Zh,
     En,

@@ -16,6 +16,7 @@
 
 mod article;
 mod build;
+mod cache;
 mod cli;
 pub mod cmd;
 mod collection;

@@ -285,6 +285,69 @@ pub fn feed_articles<'a>(
     chosen
 }
 
+/// Where an article is shown in a language, for its translation's items to link: on the
+/// language's page (among its newest), on a page of its own, or nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Place {
+    OnPage,
+    OwnPage,
+    Nowhere,
+}
+
+/// Where an article is shown in a language: whether it has a version in it, whether the
+/// language's page shows it, whether it has a page of its own (see [`has_page`]).
+pub fn place(has_version: bool, on_page: bool, has_page: bool) -> Place {
+    match (has_version, on_page, has_page) {
+        (false, _, _) => Place::Nowhere,
+        (true, true, _) => Place::OnPage,
+        (true, false, true) => Place::OwnPage,
+        (true, false, false) => Place::Nowhere,
+    }
+}
+
+/// One item of a feed as far as what its documents show depends on it, known without the
+/// article's text: its id, the version of its file (see `Collection::item_print`), and
+/// where its translation is shown.
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct ItemPrint<'a> {
+    pub id: &'a str,
+    pub version: u64,
+    pub translation: Place,
+}
+
+/// What a feed's documents are made of: its name, its items, and the topics of its language
+/// (which its page's keywords link to). Equal fingerprints, equal documents, for one config
+/// and one program: a build renders only the feeds whose fingerprint changed.
+pub fn fingerprint<'a>(
+    feed: &Feed,
+    topics: u64,
+    items: impl IntoIterator<Item = ItemPrint<'a>>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // FxHasher: the same on every run, as fingerprints are kept in the articles cache.
+    let mut hasher = rustc_hash::FxHasher::default();
+    feed.hash(&mut hasher);
+    topics.hash(&mut hasher);
+    for item in items {
+        item.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// A fingerprint of a language's topics, for [`fingerprint`].
+pub fn topics_print(topics: &[Topic], lang: Lang) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut slugs: Vec<&str> = topics
+        .iter()
+        .filter(|t| t.feed.lang == lang)
+        .filter_map(|t| t.feed.topic.as_ref().map(|n| n.slug.as_str()))
+        .collect();
+    slugs.sort_unstable();
+    let mut hasher = rustc_hash::FxHasher::default();
+    slugs.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Whether an article gets a page of its own: when it has no source link, so that its items
 /// link somewhere a person can open.
 pub fn has_page(article: &Article) -> bool {

@@ -76,7 +76,9 @@ pub(super) fn load(
                 return Loaded::Unsettled;
             }
             let problems = outcome.problems();
+            let mut warnings = Box::default();
             let state = outcome.result.map(|parsed| {
+                warnings = parsed.warnings.into_boxed_slice();
                 let article = parsed.article;
                 let linkless = article.link.is_none();
                 // Extracting Chinese keywords is the costliest step of reading an article:
@@ -99,6 +101,7 @@ pub(super) fn load(
                 stamp: Some(file.stamp),
                 path: file.path.clone(),
                 state,
+                warnings,
             };
             Loaded::Entry(entry, problems)
         }
@@ -117,6 +120,7 @@ pub(super) fn load(
                     line: 1,
                     reason: u.reason.clone(),
                 }),
+                warnings: Box::default(),
             };
             Loaded::Entry(entry, problems)
         }

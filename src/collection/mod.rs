@@ -20,16 +20,18 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::article::{Article, Rejection};
+use crate::article::{Article, Rejection, Warning};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::source::{self, Found, ListError, Stamp, shown};
 
 mod load;
+mod remembered;
 
 pub use load::{FileOutcome, outcomes};
 use load::{Loaded, load, open, reread};
+pub use remembered::Remembered;
 
 #[derive(Debug, Clone)]
 struct Entry {
@@ -39,6 +41,9 @@ struct Entry {
     /// Path to open (articles folder + path inside it).
     path: PathBuf,
     state: Result<Accepted, Rejection>,
+    /// What was noticed in an accepted file: told again by a run that takes the file from
+    /// the articles cache.
+    warnings: Box<[Warning]>,
 }
 
 /// What the collection keeps of an accepted article.
@@ -59,6 +64,27 @@ struct Accepted {
 
 impl Accepted {
     fn has(&self, lang: Lang) -> bool {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// What is known of an accepted article without its text: enough to tell whether a feed
+/// that shows it must be rendered again.
+#[derive(Debug, Clone, Copy)]
+pub struct Listed {
+    /// Which file holds it and that file's stamp, as one number: it changes whenever what
+    /// the article says may have changed.
+    pub version: u64,
+    pub zh: bool,
+    pub en: bool,
+    pub linkless: bool,
+}
+
+impl Listed {
+    pub fn has(&self, lang: Lang) -> bool {
         match lang {
             Lang::Zh => self.zh,
             Lang::En => self.en,
@@ -144,6 +170,9 @@ pub struct Collection {
     index: Index,
     /// The folders the last full listing walked, for the watcher.
     dirs: Vec<PathBuf>,
+    /// When the first listing began (nanoseconds since 1970): what the stamps of files read
+    /// since are trusted from (see [`Remembered`]).
+    listed_at: Option<i128>,
 }
 
 /// Which files go into the feeds, kept up to date as files come and go, so that choosing a
@@ -266,11 +295,40 @@ impl Collection {
         }
     }
 
-    /// Lists and reads the whole articles folder.
-    pub fn load(config: &Config) -> Result<(Collection, Changes), ListError> {
+    /// Lists and reads the whole articles folder (see [`Collection::load_into`]).
+    pub fn load(
+        config: &Config,
+        remembered: Option<Remembered>,
+    ) -> Result<(Collection, Changes), ListError> {
         let mut collection = Collection::default();
-        let changes = collection.refresh(config)?;
+        let changes = collection.load_into(config, remembered)?;
         Ok((collection, changes))
+    }
+
+    /// The first listing of the folder: every file is read but those whose stamp is the one
+    /// `remembered` (the articles cache) holds, whose outcome, problems included, is taken
+    /// from there. The problems come in path order, however they were found.
+    pub fn load_into(
+        &mut self,
+        config: &Config,
+        remembered: Option<Remembered>,
+    ) -> Result<Changes, ListError> {
+        if let Some(remembered) = remembered {
+            self.take_in(remembered, config);
+        }
+        let taken = self.files.len();
+        let mut changes = self.refresh(config)?;
+        if taken > 0 {
+            let mut problems = self.remembered_problems(&changes.paths);
+            problems.append(&mut changes.problems);
+            problems.sort_by(|a, b| a.path.cmp(&b.path));
+            changes.problems = problems;
+            tracing::debug!(
+                "{} of {taken} files taken from the articles cache",
+                taken - changes.changed - changes.removed
+            );
+        }
+        Ok(changes)
     }
 
     /// Stores `entry` at `key`, keeping the index up to date.
@@ -328,6 +386,8 @@ impl Collection {
     /// looked at just now (a folder or file the system cannot open for a moment) keeps what
     /// was known of it: an error never publishes fewer articles.
     pub fn refresh(&mut self, config: &Config) -> Result<Changes, ListError> {
+        self.listed_at
+            .get_or_insert_with(|| source::unix_ns(std::time::SystemTime::now()));
         let folder = open(config)?;
         let mut listing = folder.list()?;
         let mut changes = Changes::default();
@@ -474,14 +534,44 @@ impl Collection {
             })
     }
 
-    /// The articles the feeds show, per language the newest `limit` (0: all), and those of
-    /// `also` (ids: the topic feeds' articles), and the counts for the logs. Reads the
-    /// articles whose text is not in memory, and lets go of the text of articles no feed
-    /// shows any more.
+    /// The ids of the newest `limit` (0: all) articles with a version in `lang`, newest first
+    /// (ties by id): a language's feed.
+    pub fn newest(&self, lang: Lang, limit: usize) -> impl Iterator<Item = &str> {
+        let take = if limit == 0 { usize::MAX } else { limit };
+        self.index.newest[lang.index()]
+            .iter()
+            .take(take)
+            .map(|rank| rank.id.as_str())
+    }
+
+    /// What is known of the article `id` without its text (see [`Listed`]).
+    pub fn listed(&self, id: &str) -> Option<Listed> {
+        let key = self.index.by_id.get(id)?.last()?;
+        let entry = self.files.get(key)?;
+        let Ok(a) = &entry.state else { return None };
+        let version = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = rustc_hash::FxHasher::default();
+            key.hash(&mut hasher);
+            entry.stamp.map(|s| s.to_parts()).hash(&mut hasher);
+            hasher.finish()
+        };
+        Some(Listed {
+            version,
+            zh: a.zh,
+            en: a.en,
+            linkless: a.linkless,
+        })
+    }
+
+    /// The articles of `need` (ids: those of the feeds to render), and the counts for the
+    /// logs. Reads the articles whose text is not in memory. The text of the articles a
+    /// language's feed shows stays in memory (the next edit most likely renders those feeds
+    /// again); that of any other lets go once it is not needed.
     pub fn feed_articles(
         &mut self,
         config: &Config,
-        also: &FxHashSet<&str>,
+        need: &FxHashSet<&str>,
     ) -> Result<(Vec<Arc<Article>>, Counts), Busy> {
         let take = if config.limit == 0 {
             usize::MAX
@@ -492,10 +582,11 @@ impl Collection {
         for newest in &self.index.newest {
             window.extend(newest.iter().take(take).map(|r| r.key.clone()));
         }
-        window.extend(
-            also.iter()
-                .filter_map(|id| self.index.by_id.get(*id)?.last().cloned()),
-        );
+        let needed: Vec<OsString> = need
+            .iter()
+            .filter_map(|id| self.index.by_id.get(*id)?.last().cloned())
+            .collect();
+        window.extend(needed.iter().cloned());
         for key in self.index.shown.difference(&window) {
             if let Some(Entry {
                 state: Ok(accepted),
@@ -507,18 +598,43 @@ impl Collection {
             }
         }
         let root = std::fs::canonicalize(&config.articles).unwrap_or(config.articles.clone());
-        let mut articles = Vec::with_capacity(window.len());
-        for key in &window {
-            let Some(entry) = self.files.get_mut(key) else {
-                continue;
-            };
-            let Ok(accepted) = &mut entry.state else {
-                continue;
-            };
-            if accepted.full.is_none() {
-                accepted.full = reread(entry.path.clone(), entry.stamp, key, &root, config)?;
+        let unread: Vec<(&OsString, PathBuf, Option<Stamp>)> = needed
+            .iter()
+            .filter_map(|key| {
+                let entry = self.files.get(key)?;
+                match &entry.state {
+                    Ok(a) if a.full.is_none() => Some((key, entry.path.clone(), entry.stamp)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let read: Vec<(OsString, Option<Arc<Article>>)> = {
+            use rayon::prelude::*;
+            unread
+                .into_par_iter()
+                .map(|(key, path, stamp)| {
+                    Ok((key.clone(), reread(path, stamp, key, &root, config)?))
+                })
+                .collect::<Result<_, Busy>>()?
+        };
+        for (key, full) in read {
+            if let Some(Entry {
+                state: Ok(accepted),
+                ..
+            }) = self.files.get_mut(&key)
+            {
+                accepted.full = full;
             }
-            if let Some(full) = &accepted.full {
+        }
+        let mut articles = Vec::with_capacity(needed.len());
+        for key in &needed {
+            if let Some(Entry {
+                state: Ok(Accepted {
+                    full: Some(full), ..
+                }),
+                ..
+            }) = self.files.get(key)
+            {
                 articles.push(Arc::clone(full));
             }
         }
@@ -658,6 +774,7 @@ mod tests {
                 keywords: Default::default(),
                 full: None,
             }),
+            warnings: Box::default(),
         }
     }
 
@@ -669,6 +786,7 @@ mod tests {
                 line: 1,
                 reason: "bad".into(),
             }),
+            warnings: Box::default(),
         }
     }
 

@@ -14,16 +14,14 @@ mod page;
 mod plain_text;
 mod rss;
 
-use std::sync::Arc;
-
 use chrono::{DateTime, FixedOffset};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::article::{Article, Version};
 use crate::lang::Lang;
 use crate::selection::{
-    self, FEED_PAGE, Feed, Format, INDEX_PAGE, OPML_FILE, PAGES_DIR, TOPICS_DIR, TOPICS_OPML_FILE,
-    Topic, feed_path, page_path,
+    self, FEED_PAGE, Feed, Format, INDEX_PAGE, OPML_FILE, PAGES_DIR, Place, TOPICS_DIR,
+    TOPICS_OPML_FILE, Topic, feed_path, page_path,
 };
 use crate::site::{ID_ESCAPE, Site};
 
@@ -163,61 +161,44 @@ pub fn render(
     topics: &[Topic],
     limit: usize,
 ) -> Result<Vec<FeedFile>, RenderError> {
-    Ok(render_changed(site, articles, topics, limit, &Memo::default())?.files)
-}
-
-/// What each feed was last rendered from, so that a rebuild renders again only the feeds
-/// whose items changed: an edit touches a few of hundreds of topic feeds. Kept by `watch`
-/// between rebuilds, and forgotten whenever what was published may differ from what it
-/// remembers (a failed publish, a deleted output, a new config).
-#[derive(Debug, Default)]
-pub struct Memo {
-    /// Per feed, a fingerprint of what it showed (see [`fingerprint`]).
-    feeds: FxHashMap<Feed, u64>,
-    /// The articles those fingerprints name by address, kept alive so that no other article
-    /// can take an address a fingerprint holds.
-    alive: Vec<Arc<Article>>,
-}
-
-impl Memo {
-    /// The last render was published: remember it.
-    pub fn remember(&mut self, rendered: Rendered, alive: Vec<Arc<Article>>) {
-        self.feeds = rendered.fingerprints;
-        self.alive = alive;
-    }
-}
-
-/// What [`render_changed`] made.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    /// The documents rendered.
-    pub files: Vec<FeedFile>,
-    /// The files of the feeds left alone, their items unchanged since the last render.
-    pub unchanged: Vec<String>,
-    fingerprints: FxHashMap<Feed, u64>,
-}
-
-impl Rendered {
-    /// Takes out the rendered files, leaving what the memo keeps.
-    pub fn take_files(&mut self) -> Vec<FeedFile> {
-        std::mem::take(&mut self.files)
-    }
-}
-
-/// Like [`render`], but leaves out the feeds whose fingerprint `memo` holds: their items, the
-/// places of their translations and their language's topics are what they were.
-pub fn render_changed(
-    site: &Site,
-    articles: &[&Article],
-    topics: &[Topic],
-    limit: usize,
-    memo: &Memo,
-) -> Result<Rendered, RenderError> {
-    use rayon::prelude::*;
     let main: [Vec<(&Article, &Version)>; 2] =
         Lang::ALL.map(|lang| selection::feed_articles(articles, lang, limit));
-    let places = Places::new(site, &main);
+    let on_page = main.each_ref().map(|chosen| {
+        chosen
+            .iter()
+            .map(|(a, _)| a.id.as_str())
+            .collect::<FxHashSet<&str>>()
+    });
     let by_id: FxHashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), *a)).collect();
+    let language_feeds = Lang::ALL.map(Feed::language);
+    let mut feeds: Vec<(&Feed, Vec<&Article>)> = language_feeds
+        .iter()
+        .zip(main)
+        .map(|(feed, chosen)| (feed, chosen.into_iter().map(|(a, _)| a).collect()))
+        .collect();
+    for topic in topics {
+        let chosen = topic
+            .articles
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()).copied())
+            .collect();
+        feeds.push((&topic.feed, chosen));
+    }
+    render_feeds(site, feeds, &on_page, topics)
+}
+
+/// Renders the given feeds, each in every format with its page, whose items are the given
+/// articles in order (those without a version in the feed's language are left out); and the
+/// entry page and the OPML lists. `on_page` holds, per language, the ids its page shows
+/// (where translations link); `topics` every topic feed of the site.
+pub fn render_feeds(
+    site: &Site,
+    feeds: Vec<(&Feed, Vec<&Article>)>,
+    on_page: &[FxHashSet<&str>; 2],
+    topics: &[Topic],
+) -> Result<Vec<FeedFile>, RenderError> {
+    use rayon::prelude::*;
+    let places = Places::new(site, on_page);
     let topic_slugs: [FxHashSet<&str>; 2] = Lang::ALL.map(|lang| {
         topics
             .iter()
@@ -225,53 +206,16 @@ pub fn render_changed(
             .filter_map(|t| t.feed.topic.as_ref().map(|n| n.slug.as_str()))
             .collect()
     });
-    let language_feeds = Lang::ALL.map(Feed::language);
-    let mut feeds: Vec<(&Feed, Vec<(&Article, &Version)>)> = Vec::with_capacity(2 + topics.len());
-    for (feed, chosen) in language_feeds.iter().zip(main) {
-        feeds.push((feed, chosen));
-    }
-    for topic in topics {
-        let chosen = topic
-            .articles
-            .iter()
-            .filter_map(|id| {
-                let article = *by_id.get(id.as_str())?;
-                Some((article, article.version(topic.feed.lang)?))
-            })
-            .collect();
-        feeds.push((&topic.feed, chosen));
-    }
-    let topic_prints = topic_slugs.each_ref().map(|slugs| {
-        use std::hash::{Hash, Hasher};
-        let mut sorted: Vec<&&str> = slugs.iter().collect();
-        sorted.sort_unstable();
-        let mut hasher = std::hash::DefaultHasher::new();
-        sorted.hash(&mut hasher);
-        hasher.finish()
-    });
-    let mut result = Rendered::default();
-    let mut due = Vec::with_capacity(feeds.len());
-    for (feed, chosen) in feeds {
-        let print = fingerprint(
-            site,
-            feed,
-            &chosen,
-            &places,
-            topic_prints[feed.lang.index()],
-        );
-        if memo.feeds.get(feed) == Some(&print) {
-            result.unchanged.extend(feed.files());
-        } else {
-            due.push((feed, chosen));
-        }
-        result.fingerprints.insert(feed.clone(), print);
-    }
-    let rendered: Vec<Vec<FeedFile>> = due
+    let rendered: Vec<Vec<FeedFile>> = feeds
         .into_par_iter()
-        .map(|(feed, chosen)| {
+        .map(|(feed, articles)| {
+            let lang = feed.lang;
+            let chosen = articles
+                .into_iter()
+                .filter_map(|a| Some((a, a.version(lang)?)))
+                .collect();
             let channel = Channel::new(site, feed);
             let items = items(site, &channel, chosen, &places);
-            let lang = feed.lang;
             let mut files = Vec::with_capacity(4);
             for format in Format::ALL {
                 let bytes = match format {
@@ -291,8 +235,7 @@ pub fn render_changed(
             Ok(files)
         })
         .collect::<Result<_, RenderError>>()?;
-    let files = &mut result.files;
-    files.extend(rendered.into_iter().flatten());
+    let mut files: Vec<FeedFile> = rendered.into_iter().flatten().collect();
     files.push(FeedFile {
         path: INDEX_PAGE.to_string(),
         bytes: index::render(site),
@@ -305,60 +248,39 @@ pub fn render_changed(
         path: TOPICS_OPML_FILE.to_string(),
         bytes: opml::render_topics(site, topics),
     });
-    Ok(result)
-}
-
-/// What a feed's documents are made of: the site, its name, and per item the article (by
-/// address: a changed file is read into a new one) and where its translation is; and the
-/// topics its page's keywords link to.
-fn fingerprint(
-    site: &Site,
-    feed: &Feed,
-    chosen: &[(&Article, &Version)],
-    places: &Places,
-    topics: u64,
-) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    feed.hash(&mut hasher);
-    topics.hash(&mut hasher);
-    for (article, _) in chosen {
-        std::ptr::hash(*article, &mut hasher);
-        places
-            .of(site, feed.lang.other(), article)
-            .hash(&mut hasher);
-    }
-    hasher.finish()
+    Ok(files)
 }
 
 /// Where each article is shown on the site, per language: its place on the language's page
 /// (`zh/index.html#a-<id>`), or its own page. An item links its translation there.
 struct Places<'a> {
-    on_page: [FxHashSet<&'a str>; 2],
+    on_page: &'a [FxHashSet<&'a str>; 2],
     pages: [String; 2],
 }
 
 impl<'a> Places<'a> {
-    fn new(site: &Site, main: &[Vec<(&'a Article, &'a Version)>; 2]) -> Places<'a> {
+    fn new(site: &Site, on_page: &'a [FxHashSet<&'a str>; 2]) -> Places<'a> {
         Places {
-            on_page: [0, 1].map(|i| main[i].iter().map(|(a, _)| a.id.as_str()).collect()),
+            on_page,
             pages: Lang::ALL.map(|lang| site.url_of(&Feed::language(lang).path(FEED_PAGE))),
         }
     }
 
     /// Where `article` is shown in `lang`, if anywhere.
     fn of(&self, site: &Site, lang: Lang, article: &Article) -> Option<String> {
-        article.version(lang)?;
-        if self.on_page[lang.index()].contains(article.id.as_str()) {
-            Some(format!(
+        let on_page = self.on_page[lang.index()].contains(article.id.as_str());
+        match selection::place(
+            article.version(lang).is_some(),
+            on_page,
+            selection::has_page(article),
+        ) {
+            Place::OnPage => Some(format!(
                 "{}#{}",
                 self.pages[lang.index()],
                 anchor(&article.id)
-            ))
-        } else if selection::has_page(article) {
-            Some(site.page_url(lang, &article.id))
-        } else {
-            None
+            )),
+            Place::OwnPage => Some(site.page_url(lang, &article.id)),
+            Place::Nowhere => None,
         }
     }
 }

@@ -38,7 +38,44 @@ pub struct Stamp {
     changed_ns: i128,
 }
 
+/// A [`Stamp`] as plain numbers, for the articles cache: size, modification and change times
+/// in nanoseconds since 1970, device, inode.
+pub type StampParts = (u64, i128, i128, u64, u64);
+
 impl Stamp {
+    pub fn to_parts(self) -> StampParts {
+        (
+            self.len,
+            unix_ns(self.modified),
+            self.changed_ns,
+            self.device,
+            self.inode,
+        )
+    }
+
+    pub fn from_parts((len, modified_ns, changed_ns, device, inode): StampParts) -> Stamp {
+        let modified = match u64::try_from(modified_ns) {
+            Ok(ns) => SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(ns),
+            Err(_) => {
+                let before = u64::try_from(modified_ns.unsigned_abs()).unwrap_or(u64::MAX);
+                SystemTime::UNIX_EPOCH - std::time::Duration::from_nanos(before)
+            }
+        };
+        Stamp {
+            len,
+            modified,
+            device,
+            inode,
+            changed_ns,
+        }
+    }
+
+    /// Whether the file was last written or changed (renamed, permissions, times set) before
+    /// `ns` (nanoseconds since 1970).
+    pub fn settled_before(&self, ns: i128) -> bool {
+        unix_ns(self.modified) < ns && self.changed_ns < ns
+    }
+
     /// The listed file's device and inode.
     pub fn identity(&self) -> Option<(u64, u64)> {
         cfg!(unix).then_some((self.device, self.inode))
@@ -342,6 +379,14 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// A time as nanoseconds since 1970 (negative before).
+pub fn unix_ns(time: SystemTime) -> i128 {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => i128::try_from(after.as_nanos()).unwrap_or(i128::MAX),
+        Err(e) => -i128::try_from(e.duration().as_nanos()).unwrap_or(i128::MAX),
+    }
 }
 
 #[cfg(test)]

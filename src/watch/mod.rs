@@ -28,6 +28,8 @@ use events::{Batch, Interest, WatchedPaths, relevance};
 use schedule::{Backoff, Deadlines, Trigger};
 
 use crate::build;
+use crate::cache::{Cache, Contents};
+use crate::collection::Remembered;
 use crate::collection::{Changes, Collection};
 use crate::config::{Config, ConfigError, Sources};
 
@@ -131,7 +133,11 @@ pub struct Watcher {
     busy_unlogged: usize,
     built: bool,
     /// What each feed was last rendered from: a rebuild renders only the feeds it changes.
-    memo: crate::render::Memo,
+    memo: build::Memo,
+    /// The articles cache: read for the first build, written after it and when stopping.
+    cache: Option<Cache>,
+    /// What the cache held, until the first build takes it in.
+    remembered: Option<Remembered>,
 }
 
 impl Watcher {
@@ -147,6 +153,14 @@ impl Watcher {
             crate::publish::Outputs::expected(&config.output),
         ));
         let lock = crate::publish::folder::Lock::take(&config.output)?;
+        let mut cache = Cache::of(&config);
+        let (remembered, memo) = match cache.as_mut().and_then(Cache::read) {
+            Some(Contents { articles, feeds }) => (
+                Some(articles),
+                build::Memo::from_records(feeds, &config.output),
+            ),
+            None => (None, build::Memo::default()),
+        };
         Ok(Watcher {
             sources,
             poll_override,
@@ -170,7 +184,9 @@ impl Watcher {
             busy_logged: None,
             busy_unlogged: 0,
             built: false,
-            memo: crate::render::Memo::default(),
+            memo,
+            cache,
+            remembered,
         })
     }
 
@@ -295,7 +311,7 @@ impl Watcher {
                                 );
                                 self.publish_pending = true;
                                 // Written again whatever the memo says.
-                                self.memo = crate::render::Memo::default();
+                                self.memo = build::Memo::default();
                                 self.rebuild(Scope::Files(BTreeSet::new()), Occasion::Changes);
                             }
                         }
@@ -307,6 +323,10 @@ impl Watcher {
                     }
                 }
             }
+        }
+        // What the last build published is what the memo says: the next run starts from it.
+        if self.retry_at.is_none() && !self.publish_pending && self.remembered.is_none() {
+            self.save_cache();
         }
         tracing::info!("stopped");
         Ok(())
@@ -342,7 +362,10 @@ impl Watcher {
             Scope::Folder | Scope::Reconcile => {
                 // Watch before listing: whatever is written after the listing is an event.
                 self.sync_watches();
-                self.collection.refresh(&self.config)
+                match self.remembered.take() {
+                    Some(remembered) => self.collection.load_into(&self.config, Some(remembered)),
+                    None => self.collection.refresh(&self.config),
+                }
             }
         };
         let mut changes = match refreshed {
@@ -424,6 +447,9 @@ impl Watcher {
                 if !summary.removed.is_empty() {
                     written.push_str(&format!("; removed {}", summary.removed.join(", ")));
                 }
+                if first {
+                    self.save_cache();
+                }
                 tracing::info!(
                     "{} in {} ms: {}; {}; {written}",
                     if first { "built" } else { "rebuilt" },
@@ -441,6 +467,16 @@ impl Watcher {
                 );
                 self.retry_at = Some(Instant::now() + delay);
             }
+        }
+    }
+
+    /// Keeps what this run knows for the next one (see [`Cache`]).
+    fn save_cache(&mut self) {
+        if let Some(cache) = &mut self.cache {
+            cache.write(&Contents {
+                articles: self.collection.remembered(),
+                feeds: self.memo.to_records(),
+            });
         }
     }
 
@@ -523,10 +559,12 @@ impl Watcher {
                 let moved =
                     config.articles != self.config.articles || config.output != self.config.output;
                 let poll = self.poll_override.or(config.watch.poll);
+                // Keyed by the config: the old cache says nothing about the new one.
+                self.cache = Cache::of(&config);
                 self.config = config;
                 // The pages show the site's titles and links; so does every feed.
                 self.collection.redo_pages();
-                self.memo = crate::render::Memo::default();
+                self.memo = build::Memo::default();
                 if moved {
                     // Another folder: start from nothing, as a fresh build would.
                     self.collection = Collection::watching();

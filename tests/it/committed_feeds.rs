@@ -37,6 +37,7 @@ fn a_fresh_build_of_the_samples_matches_the_committed_feeds() {
     let out = Command::new(env!("CARGO_BIN_EXE_bifeed"))
         .arg("build")
         .current_dir(tmp.path())
+        .env("XDG_CACHE_HOME", tmp.path().join("cache"))
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", common::stderr(&out));

@@ -26,6 +26,7 @@ fn build(root: &Path, out: &Path) -> std::process::Child {
         .args(["build", "--config", "bifeed.yaml", "--out"])
         .arg(out)
         .current_dir(root)
+        .env("XDG_CACHE_HOME", root.join("cache"))
         .env("RUST_LOG", "debug")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -8,6 +8,7 @@ mod common;
 mod abuse;
 mod bad_input;
 mod build;
+mod cache;
 mod committed_feeds;
 mod corpus;
 mod crash;

@@ -55,6 +55,12 @@ impl Site {
         path
     }
 
+    /// The user's cache folder as the site's runs see it (`XDG_CACHE_HOME`): each test's
+    /// articles cache is its own.
+    pub fn cache(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
     pub fn config(&self, yaml: &str) -> PathBuf {
         let path = self.dir.path().join("bifeed.yaml");
         fs::write(&path, yaml).unwrap();
@@ -63,13 +69,24 @@ impl Site {
 
     /// Runs `bifeed <args>` in the site folder (so `articles/` and `feeds/` are its own).
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_bifeed"))
+        self.run_with_log(args, "info")
+    }
+
+    /// [`Site::run`], logging at `level` (`RUST_LOG`).
+    pub fn run_with_log(&self, args: &[&str], level: &str) -> Output {
+        self.command(args, level).output().unwrap()
+    }
+
+    /// `bifeed <args>` to run in the site folder, logging at `level`.
+    pub fn command(&self, args: &[&str], level: &str) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_bifeed"));
+        command
             .args(args)
             .current_dir(self.dir.path())
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
+            .env("XDG_CACHE_HOME", self.cache())
+            .env("RUST_LOG", level)
+            .env("NO_COLOR", "1");
+        command
     }
 
     pub fn build(&self) -> Output {
@@ -120,6 +137,7 @@ pub fn start_ready(
     let log = site.dir.path().join(log_name);
     let mut child = command
         .current_dir(site.dir.path())
+        .env("XDG_CACHE_HOME", site.cache())
         .env("RUST_LOG", "debug")
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
