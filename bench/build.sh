@@ -1,76 +1,116 @@
 #!/usr/bin/env bash
-# Benchmark of `bifeed build` at scale (not a test), with the read floor and Hugo measured in
-# the same run, so the figures compare as ratios on a noisy machine.
+# Benchmark of `bifeed build` at scale (not a test), with the floors and Hugo measured in the
+# same run, so the figures compare as ratios on a noisy machine.
 #
-#   bench/build.sh [SIZES="1000 10000 100000"] [WORK=/tmp/bifeed-bench]
+#   bench/build.sh [SIZES="10000 100000"] [WORK=/tmp/bifeed-bench]
 #
 # Needs hyperfine and GNU time (Debian: apt-get install hyperfine time); Hugo is measured
-# when installed (apt-get install hugo). Generated articles are kept in WORK between runs.
-# Prints a Markdown table: wall time (mean of hyperfine runs, warm page cache), CPU time and
-# peak RSS (GNU time, one run), for the read floor, bifeed with 50 items per feed and with
-# every item, Hugo likewise; then the watcher's rebuild after one changed file, the binary
-# size and the start-up time.
+# when installed (apt-get install hugo), up to 10,000 articles. Generated articles are kept
+# in WORK between runs.
+#
+# Per size, with topic feeds on (the default: a feed per keyword three articles carry) and 50
+# items per feed: the stat floor (list and stat every file: what telling changed files from
+# unchanged ones takes) and the read floor (read every file once); bifeed cold (no articles
+# cache, empty output folder), warm with nothing changed, warm with one article changed, and
+# without topic feeds; Hugo writing its default RSS feed per tag. Wall time is the mean of
+# hyperfine runs (warm page cache); CPU and peak RSS come from one run under GNU time. Then
+# the watcher (examples/watch_bench.rs) and the binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=${1:-"1000 10000 100000"}
+sizes=${1:-"10000 100000"}
 work=${2:-/tmp/bifeed-bench}
 for tool in hyperfine /usr/bin/time python3; do
     command -v "$tool" >/dev/null || { echo "bench/build.sh needs $tool" >&2; exit 2; }
 done
 
 cargo build --release --quiet
-cargo build --release --quiet --example gen_articles --example read_floor --example watch_bench
+cargo build --release --quiet --example gen_articles --example read_floor --example stat_floor \
+    --example watch_bench
 bifeed=$PWD/target/release/bifeed
 mkdir -p "$work"
-echo "limit: 50" > "$work/limit-50.yaml"
-echo "limit: 0" > "$work/limit-0.yaml"
+work=$(cd "$work" && pwd)
+printf 'limit: 50\n' > "$work/topics.yaml"
+printf 'limit: 50\ntopics:\n  min_articles: 0\n' > "$work/no-topics.yaml"
+# The articles cache of these runs, apart from the user's.
+export XDG_CACHE_HOME=$work/cache
 
-# mean ± σ (ms) of a command over RUNS runs, each after PREPARE.
-wall() {
+# Mean wall time of a command over RUNS runs, each after PREPARE, in ms.
+mean_ms() {
     local runs=$1 prepare=$2; shift 2
     hyperfine -N --warmup 1 --runs "$runs" --prepare "$prepare" --export-json "$work/h.json" "$@" >/dev/null 2>&1
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.0f ± %.0f ms" % (r["mean"]*1000, r["stddev"]*1000))' "$work/h.json"
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.0f %.0f" % (r["mean"]*1000, r["stddev"]*1000))' "$work/h.json"
 }
 # "user+sys s, peak MB" of one run.
 usage() {
     /usr/bin/time -f "%U %S %M" -o "$work/t.txt" "$@" >/dev/null 2>&1
     awk '{printf "%.2f s CPU, %.0f MB", $1 + $2, $3 / 1024}' "$work/t.txt"
 }
+row() { # articles, what, "mean sd", ratio note, usage
+    printf '| %s | %s | %s ± %s ms | %s | %s |\n' "$1" "$2" ${3} "$4" "$5"
+}
 
-echo "| articles | what | wall | CPU, peak RSS |"
-echo "| --- | --- | --- | --- |"
+echo "| articles | what | wall | vs stat floor | CPU, peak RSS |"
+echo "| --- | --- | --- | --- | --- |"
 for n in $sizes; do
     articles=$work/articles-$n
     [ -d "$articles" ] || target/release/examples/gen_articles "$n" "$articles" >/dev/null
-    runs=$(( n >= 100000 ? 3 : 5 ))
-    echo "| $n | read floor (read every file once) | $(wall "$runs" true "target/release/examples/read_floor $articles") | $(usage target/release/examples/read_floor "$articles") |"
-    for limit in 50 0; do
-        label=$([ "$limit" = 0 ] && echo "every item" || echo "50 items per feed")
-        out=$work/out-$n-$limit
-        cmd="$bifeed build --config $work/limit-$limit.yaml --articles $articles --out $out"
-        echo "| $n | bifeed, $label | $(wall "$runs" "rm -rf $out" "$cmd") | $(rm -rf "$out"; usage $cmd) |"
-    done
+    runs=$(( n >= 100000 ? 3 : 10 ))
+    out=$work/out-$n
+    build="$bifeed build --config $work/topics.yaml --articles $articles --out $out"
+
+    stat=$(mean_ms "$runs" true "target/release/examples/stat_floor $articles")
+    floor=${stat%% *}
+    ratio() { python3 -c "print('%.1f×' % ($1 / $floor))"; }
+    row "$n" "stat floor (list and stat every file)" "$stat" "1.0×" \
+        "$(usage target/release/examples/stat_floor "$articles")"
+    read=$(mean_ms "$runs" true "target/release/examples/read_floor $articles")
+    row "$n" "read floor (read every file once)" "$read" "$(ratio "${read%% *}")" \
+        "$(usage target/release/examples/read_floor "$articles")"
+
+    cold=$(mean_ms "$(( n >= 100000 ? 2 : 3 ))" "rm -rf $out" "$build --no-cache")
+    row "$n" "bifeed, topic feeds, cold (no cache, empty output)" "$cold" \
+        "$(ratio "${cold%% *}")" "$(rm -rf "$out"; usage $build --no-cache)"
+    # Warm: the run before leaves the cache and the output.
+    $build >/dev/null 2>&1
+    warm=$(mean_ms "$runs" true "$build")
+    row "$n" "bifeed, topic feeds, nothing changed (cache warm)" "$warm" \
+        "$(ratio "${warm%% *}")" "$(usage $build)"
+    # One article changed before each run: its headline grows by a character.
+    one=$(ls "$articles" | tail -n 1)
+    change="sed -i 1s/\$/!/ $articles/$one"
+    changed=$(mean_ms "$runs" "$change" "$build")
+    row "$n" "bifeed, topic feeds, one article changed" "$changed" \
+        "$(ratio "${changed%% *}")" "$($change; usage $build)"
+    plain="$bifeed build --no-cache --config $work/no-topics.yaml --articles $articles --out $out-plain"
+    without=$(mean_ms "$runs" "rm -rf $out-plain" "$plain")
+    row "$n" "bifeed, no topic feeds, cold" "$without" "$(ratio "${without%% *}")" \
+        "$(rm -rf "$out-plain"; usage $plain)"
+
     if command -v hugo >/dev/null && [ "$n" -le 10000 ]; then
-        for limit in 50 0; do
-            label=$([ "$limit" = 0 ] && echo "every item" || echo "50 items per feed")
-            site=$work/hugo-$n-$limit
-            [ -d "$site" ] || python3 bench/hugo_site.py "$articles" "$site" "$limit" >/dev/null
-            cmd="hugo --quiet --source $site --destination $site/public"
-            echo "| $n | Hugo $(hugo version | awk '{print $2}' | cut -d+ -f1), $label | $(wall 3 "rm -rf $site/public" "$cmd") | $(rm -rf "$site/public"; usage $cmd) |"
-        done
+        site=$work/hugo-$n-tags
+        [ -d "$site" ] || python3 bench/hugo_site.py "$articles" "$site" 50 tags >/dev/null
+        hugo_cmd="hugo --quiet --source $site --destination $site/public"
+        hugo=$(mean_ms 3 "rm -rf $site/public" "$hugo_cmd")
+        row "$n" "Hugo $(hugo version | awk '{print $2}' | cut -d+ -f1), RSS per tag (default)" \
+            "$hugo" "$(ratio "${hugo%% *}")" "$(rm -rf "$site/public"; usage $hugo_cmd)"
+        python3 -c "
+h, c, w = ${hugo%% *}, ${cold%% *}, ${warm%% *}
+print('| $n | Hugo ÷ bifeed | cold %.1f×, warm %.0f× | | |' % (h / c, h / w))"
     fi
 done
 
 echo
-echo "| watch, one file changed | rebuild p50 / p99 (from the watcher's log) |"
-echo "| --- | --- |"
-for n in 10000 100000; do
-    case " $sizes " in *" $n "*) ;; *) continue ;; esac
-    line=$(target/release/examples/watch_bench "$n" 50 0 2>/dev/null | grep "rebuild itself")
-    echo "| $n articles | $(echo "$line" | awk -F'|' '{print $3}' | xargs) |"
+echo "| watch, one file changed, topic feeds on | edit → feeds p50 / p99 | 1,000-file burst | resident memory |"
+echo "| --- | --- | --- | --- |"
+for n in $sizes; do
+    [ "$n" -le 100000 ] || continue
+    report=$(XDG_CACHE_HOME=$work/watch-cache target/release/examples/watch_bench "$n" 100 1000 2>/dev/null)
+    field() { echo "$report" | grep -F "$1" | awk -F'|' '{print $3}' | xargs; }
+    echo "| $n articles | $(field "feeds, p50") / $(field "feeds, p99") | $(field "burst") | $(field "memory (RSS") |"
 done
 
 echo
 echo "| binary | size | start-up (\`bifeed --version\`, warm) |"
 echo "| --- | --- | --- |"
-echo "| target/release/bifeed | $(( $(stat -c %s "$bifeed") / 1024 )) KiB | $(wall 20 true "$bifeed --version") |"
+startup=$(mean_ms 20 true "$bifeed --version")
+echo "| target/release/bifeed | $(( $(stat -c %s "$bifeed") / 1024 )) KiB | ${startup%% *} ms |"

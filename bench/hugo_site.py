@@ -4,13 +4,17 @@ writes: per language an RSS 2.0 and an Atom feed of the newest LIMIT articles (0
 title, source link, date, id, keywords, summary and the whole text. Used by bench/build.sh to
 compare with Hugo; the conversion is not part of what is timed.
 
-    hugo_site.py ARTICLES SITE LIMIT
+    hugo_site.py ARTICLES SITE LIMIT [tags]
+
+With `tags`, every article's keywords become Hugo tags and Hugo writes what it writes by
+default for them: an RSS feed (and a page) per tag, the counterpart of bifeed's topic feeds.
 """
 import os
 import re
 import sys
 
 articles, site, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+tags = sys.argv[4:5] == ["tags"]
 URL_DATE = re.compile(r"/(\d{4})/(\d{2})-(\d{2})/")
 
 
@@ -40,15 +44,19 @@ for name in sorted(os.listdir(articles)):
     body = [l for l in lines if not l.startswith(("【来源】", "Views:"))]
     sep = next((i for i, l in enumerate(body) if l.startswith("英语如下")), None)
     zh, en = (body[:sep], body[sep + 1:]) if sep is not None else (body, [])
+    headers = {l.split(":", 1)[0].strip("# ").lower(): l.split(":", 1)[1].strip() for l in en if l.startswith("###")}
+    keywords = [k.strip() for k in re.split("[,，;]", headers.get("keywords", "")) if k.strip()]
     if len(zh) >= 2:
         fields = {"title": zh[0], "date": date, "id": ident, "source": source}
+        if tags:
+            fields["tags"] = keywords
         open(os.path.join(site, "content", "zh", "posts", ident + ".md"), "w").write(
             front(fields) + "\n\n".join(zh[1:]) + "\n")
-    headers = {l.split(":", 1)[0].strip("# ").lower(): l.split(":", 1)[1].strip() for l in en if l.startswith("###")}
     text = [l for l in en if not l.startswith("###")]
     if headers.get("title") and text:
-        keywords = [k.strip() for k in re.split("[,，;]", headers.get("keywords", "")) if k.strip()]
         fields = {"title": headers["title"], "date": date, "id": ident, "source": source, "keywords": keywords}
+        if tags:
+            fields["tags"] = keywords
         open(os.path.join(site, "content", "en", "posts", ident + ".md"), "w").write(
             front(fields) + "\n\n".join(text) + "\n")
     count += 1
@@ -58,12 +66,14 @@ baseURL = "https://news.example.com/"
 title = "Bench"
 defaultContentLanguage = "zh"
 defaultContentLanguageInSubdir = true
-disableKinds = ["taxonomy", "term", "section", "sitemap", "robotsTXT", "404"]
+disableKinds = [{'"section", "sitemap", "robotsTXT", "404"' if tags else '"taxonomy", "term", "section", "sitemap", "robotsTXT", "404"'}]
+rssLimit = {limit if limit > 0 else -1}
 [params]
   limit = {limit}
 [outputs]
   home = ["RSS", "Atom"]
   page = []
+  taxonomy = []
 [outputFormats.Atom]
   mediaType = "application/atom+xml"
   baseName = "atom"

@@ -237,7 +237,7 @@ fn topics(config: &Config, collection: &Collection) -> Vec<selection::Topic> {
         let tagged = collection
             .keywords(lang)
             .map(|(id, date, keywords)| selection::Tagged { id, date, keywords });
-        selection::topics(lang, tagged, min, &kept, config.limit)
+        selection::topics(lang, tagged, collection.words(), min, &kept, config.limit)
     };
     // Each language's on a core of its own: every article's every keyword is looked at.
     let (mut zh, en) = rayon::join(|| of(Lang::Zh), || of(Lang::En));

@@ -171,65 +171,83 @@ pub struct Topic {
     pub articles: Vec<String>,
 }
 
-/// One article as topics see it: its id, date and keywords in one language.
+/// One article as topics see it: its id, date and keywords in one language, each as its
+/// place in the vocabulary [`topics`] is given.
 #[derive(Debug, Clone, Copy)]
 pub struct Tagged<'a> {
     pub id: &'a str,
     pub date: DateTime<FixedOffset>,
-    pub keywords: &'a [String],
+    pub keywords: &'a [u32],
 }
 
 /// The topics of a language: one per keyword that at least `min_articles` articles carry,
 /// plus every topic in `kept` (published before) that still has an article, so that a topic
 /// falling below the threshold keeps its feed for its subscribers rather than turning into a
 /// 404. Each holds its newest `limit` articles (0: all), newest first, ties broken by id;
-/// topics are in slug order.
-pub fn topics<'a>(
+/// topics are in slug order. `words` is the vocabulary the articles' keywords point into:
+/// each word's slug is made once, not once per article that uses it.
+pub fn topics<'a, W: AsRef<str>>(
     lang: Lang,
     articles: impl IntoIterator<Item = Tagged<'a>>,
+    words: &'a [W],
     min_articles: usize,
     kept: &FxHashSet<String>,
     limit: usize,
 ) -> Vec<Topic> {
     struct Gathered<'a> {
+        slug: Cow<'a, str>,
         members: Vec<(DateTime<FixedOffset>, &'a str)>,
-        /// Each spelling and how many articles use it: most topics have one.
-        spellings: Vec<(&'a str, usize)>,
+        /// Each spelling (a word) and how many articles use it: most topics have one.
+        spellings: Vec<(u32, usize)>,
     }
-    let mut by_slug: FxHashMap<Cow<'a, str>, Gathered<'a>> = FxHashMap::default();
-    let mut seen: Vec<Cow<'a, str>> = Vec::new();
+    const UNSEEN: u32 = u32::MAX;
+    const NO_SLUG: u32 = u32::MAX - 1;
+    let word = |w: u32| words.get(w as usize).map_or("", AsRef::as_ref);
+    // Per word, its topic (an index into `gathered`).
+    let mut topic_of: Vec<u32> = vec![UNSEEN; words.len()];
+    let mut by_slug: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
+    let mut gathered: Vec<Gathered<'a>> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
     for article in articles {
         seen.clear();
-        for keyword in article.keywords {
-            let Some(slug) = slug_of(keyword) else {
+        for &keyword in article.keywords {
+            let Some(slot) = topic_of.get_mut(keyword as usize) else {
                 continue;
             };
+            if *slot == UNSEEN {
+                *slot = match slug_of(word(keyword)) {
+                    None => NO_SLUG,
+                    Some(slug) => *by_slug.entry(slug.clone()).or_insert_with(|| {
+                        gathered.push(Gathered {
+                            slug,
+                            members: Vec::new(),
+                            spellings: Vec::new(),
+                        });
+                        (gathered.len() - 1) as u32
+                    }),
+                };
+            }
+            let topic = *slot;
             // Two spellings of one topic in one article count once.
-            if seen.contains(&slug) {
+            if topic == NO_SLUG || seen.contains(&topic) {
                 continue;
             }
-            let topic = match by_slug.get_mut(&slug) {
-                Some(topic) => topic,
-                None => by_slug.entry(slug.clone()).or_insert_with(|| Gathered {
-                    members: Vec::new(),
-                    spellings: Vec::new(),
-                }),
-            };
-            topic.members.push((article.date, article.id));
-            match topic.spellings.iter_mut().find(|(s, _)| *s == keyword) {
+            seen.push(topic);
+            let t = &mut gathered[topic as usize];
+            t.members.push((article.date, article.id));
+            match t.spellings.iter_mut().find(|(s, _)| *s == keyword) {
                 Some((_, n)) => *n += 1,
-                None => topic.spellings.push((keyword, 1)),
+                None => t.spellings.push((keyword, 1)),
             }
-            seen.push(slug);
         }
     }
-    let mut topics: Vec<Topic> = by_slug
+    let mut topics: Vec<Topic> = gathered
         .into_iter()
-        .filter(|(slug, t)| {
-            min_articles > 0 && (t.members.len() >= min_articles || kept.contains(slug.as_ref()))
+        .filter(|t| {
+            min_articles > 0 && (t.members.len() >= min_articles || kept.contains(t.slug.as_ref()))
         })
-        .map(|(slug, mut t)| {
-            let slug = slug.into_owned();
+        .map(|mut t| {
+            let slug = t.slug.into_owned();
             t.members
                 .sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
             if limit > 0 {
@@ -239,8 +257,8 @@ pub fn topics<'a>(
             let name = t
                 .spellings
                 .iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-                .map_or_else(|| slug.clone(), |(s, _)| s.to_string());
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| word(b.0).cmp(word(a.0))))
+                .map_or_else(|| slug.clone(), |(s, _)| word(*s).to_string());
             Topic {
                 feed: Feed {
                     lang,
@@ -403,20 +421,15 @@ mod tests {
                 })
                 .unwrap()
         };
-        let k = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-        let keywords = [
-            k(&["AI & Coding", "ai coding"]),
-            k(&["ai coding"]),
-            k(&["ai coding", "Hangzhou"]),
-            k(&["Hangzhou"]),
-        ];
+        let words = ["AI & Coding", "ai coding", "Hangzhou"];
+        let keywords: [&[u32]; 4] = [&[0, 1], &[1], &[1, 2], &[2]];
         let articles = keywords.iter().enumerate().map(|(i, kw)| Tagged {
             id: ["a", "b", "c", "d"][i],
             date: date(i as u32 + 1),
             keywords: kw,
         });
         let kept = FxHashSet::from_iter(["hangzhou".to_string()]);
-        let topics = topics(Lang::En, articles, 3, &kept, 2);
+        let topics = topics(Lang::En, articles, &words, 3, &kept, 2);
         let shown: Vec<(String, String, Vec<String>)> = topics
             .iter()
             .map(|t| {
@@ -443,6 +456,6 @@ mod tests {
             ]
         );
         // No topics at all when they are off.
-        assert!(super::topics(Lang::En, [], 0, &kept, 2).is_empty());
+        assert!(super::topics(Lang::En, [], &words, 0, &kept, 2).is_empty());
     }
 }

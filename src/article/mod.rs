@@ -48,6 +48,16 @@ impl Version {
     }
 }
 
+impl Version {
+    /// Takes `extracted` as this text's extracted keywords, when they are extracted at all:
+    /// what an earlier read of the same file found, spared a second segmentation.
+    pub fn know_extracted(&self, extracted: &[String]) {
+        if self.keywords_from == KeywordSource::Extracted {
+            let _ = self.extracted.0.set(extracted.to_vec());
+        }
+    }
+}
+
 impl Article {
     pub fn version(&self, lang: Lang) -> Option<&Version> {
         match lang {

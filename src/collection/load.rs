@@ -42,8 +42,9 @@ impl FileOutcome {
 
 /// What reading one listed file gave.
 pub(super) enum Loaded {
-    /// What the collection keeps of it, and its problems as log lines.
-    Entry(Entry, Vec<Diagnostic>),
+    /// What the collection keeps of it, its problems as log lines, and the keywords of each
+    /// language's version (when topic feeds need them), for the collection's vocabulary.
+    Entry(Box<Entry>, Vec<Diagnostic>, [Vec<String>; 2]),
     /// The system could not read it just now: why.
     Busy(String),
     /// It looks half written, and was written a moment ago: look again later.
@@ -77,15 +78,16 @@ pub(super) fn load(
             }
             let problems = outcome.problems();
             let mut warnings = Box::default();
+            let mut keywords: [Vec<String>; 2] = Default::default();
             let state = outcome.result.map(|parsed| {
                 warnings = parsed.warnings.into_boxed_slice();
                 let article = parsed.article;
                 let linkless = article.link.is_none();
                 // Extracting Chinese keywords is the costliest step of reading an article:
                 // only when topic feeds need them (then on this worker, in parallel).
-                let keywords = Lang::ALL.map(|lang| match article.version(lang) {
-                    Some(v) if config.topics.min_articles > 0 => v.feed_keywords().into(),
-                    _ => Box::default(),
+                keywords = Lang::ALL.map(|lang| match article.version(lang) {
+                    Some(v) if config.topics.min_articles > 0 => v.feed_keywords().to_vec(),
+                    _ => Vec::new(),
                 });
                 Accepted {
                     id: article.id.clone(),
@@ -93,7 +95,7 @@ pub(super) fn load(
                     zh: article.zh.is_some(),
                     en: article.en.is_some(),
                     linkless,
-                    keywords,
+                    keywords: Default::default(),
                     full: (keep_full || linkless).then(|| Arc::new(article)),
                 }
             });
@@ -103,7 +105,7 @@ pub(super) fn load(
                 state,
                 warnings,
             };
-            Loaded::Entry(entry, problems)
+            Loaded::Entry(Box::new(entry), problems, keywords)
         }
         Found::Unusable(u) => {
             let problems = vec![Diagnostic::rejected(
@@ -122,7 +124,7 @@ pub(super) fn load(
                 }),
                 warnings: Box::default(),
             };
-            Loaded::Entry(entry, problems)
+            Loaded::Entry(Box::new(entry), problems, Default::default())
         }
         Found::Busy { reason, .. } => Loaded::Busy(reason.clone()),
     }

@@ -10,7 +10,7 @@
 //! articles the feeds show, and read again when an article enters the feeds.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ffi::OsString;
@@ -55,9 +55,10 @@ struct Accepted {
     en: bool,
     /// No source link: the article gets a page of its own, so its text is always kept.
     linkless: bool,
-    /// The keywords of each language's version, when topic feeds need them (zh, en): a
-    /// topic's feed holds every article that carries its keyword, not only those in memory.
-    keywords: [Box<[String]>; 2],
+    /// The keywords of each language's version (zh, en) as places in the collection's
+    /// [`Vocabulary`], when topic feeds need them: a topic's feed holds every article that
+    /// carries its keyword, not only those in memory.
+    keywords: [Box<[u32]>; 2],
     /// The whole article, while the feeds show it (always, for an article without a link).
     full: Option<Arc<Article>>,
 }
@@ -89,6 +90,31 @@ impl Listed {
             Lang::Zh => self.zh,
             Lang::En => self.en,
         }
+    }
+}
+
+/// Every keyword the articles carry, each kept once: a keyword is on hundreds of articles,
+/// and topics look at each word once, not once per article.
+#[derive(Debug, Clone, Default)]
+struct Vocabulary {
+    words: Vec<Arc<str>>,
+    ids: FxHashMap<Arc<str>, u32>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        let word: Arc<str> = Arc::from(word);
+        self.words.push(Arc::clone(&word));
+        self.ids.insert(word, id);
+        id
+    }
+
+    fn intern_all(&mut self, words: &[String]) -> Box<[u32]> {
+        words.iter().map(|w| self.intern(w)).collect()
     }
 }
 
@@ -159,20 +185,21 @@ pub struct Counts {
 }
 
 /// Every article file of a folder, keyed by its path inside the folder. The key is the
-/// path's bytes, so the order (which decides id clashes) is plain byte order, and looking a
-/// file up costs no path parsing.
+/// path's bytes, so the order of the files of one id (which decides clashes) is plain byte
+/// order, and looking a file up costs a hash of a few bytes, no path parsing.
 #[derive(Debug, Clone, Default)]
 pub struct Collection {
     /// How long after its last write a file without the format's ending may still be being
     /// written (see [`Collection::watching`]); `None` reads every file as it is.
     settle: Option<Duration>,
-    files: BTreeMap<OsString, Entry>,
+    files: FxHashMap<OsString, Entry>,
     index: Index,
     /// The folders the last full listing walked, for the watcher.
     dirs: Vec<PathBuf>,
     /// When the first listing began (nanoseconds since 1970): what the stamps of files read
     /// since are trusted from (see [`Remembered`]).
     listed_at: Option<i128>,
+    vocabulary: Vocabulary,
 }
 
 /// Which files go into the feeds, kept up to date as files come and go, so that choosing a
@@ -203,12 +230,13 @@ struct Rank {
 
 impl Index {
     /// The index of a whole collection, keeping what was shown and which pages are due.
-    fn build(files: &BTreeMap<OsString, Entry>, previous: Index) -> Index {
+    fn build(files: &FxHashMap<OsString, Entry>, previous: Index) -> Index {
         let mut index = Index {
             shown: previous.shown,
             pages_due: previous.pages_due,
             ..Index::default()
         };
+        index.by_id.reserve(files.len());
         for (key, entry) in files {
             match &entry.state {
                 Err(_) => index.rejected += 1,
@@ -221,19 +249,23 @@ impl Index {
                 }
             }
         }
-        let winners: Vec<&OsString> = index.by_id.values().filter_map(BTreeSet::last).collect();
-        let mut newest: [BTreeSet<Rank>; 2] = Default::default();
-        for winner in winners {
+        // Gathered, then sorted once: a set built from sorted items is built in one pass,
+        // not by thousands of inserts.
+        let mut newest: [Vec<Rank>; 2] = Default::default();
+        for winner in index.by_id.values().filter_map(BTreeSet::last) {
             if let Some(Ok(a)) = files.get(winner).map(|e| &e.state) {
                 for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
-                    newest[lang.index()].insert(rank(winner, a));
+                    newest[lang.index()].push(rank(winner, a));
                 }
                 if let Some(full) = a.full.as_ref().filter(|_| a.linkless) {
                     index.pages.insert(a.id.clone(), Arc::clone(full));
                 }
             }
         }
-        index.newest = newest;
+        index.newest = newest.map(|mut ranks| {
+            ranks.sort_unstable();
+            ranks.into_iter().collect()
+        });
         // A page is due when its article came, went or was read again (a new `Arc`).
         for (id, old) in &previous.pages {
             if index.pages.get(id).is_none_or(|new| !Arc::ptr_eq(old, new)) {
@@ -313,9 +345,14 @@ impl Collection {
         config: &Config,
         remembered: Option<Remembered>,
     ) -> Result<Changes, ListError> {
+        let started = std::time::Instant::now();
         if let Some(remembered) = remembered {
             self.take_in(remembered, config);
         }
+        tracing::debug!(
+            "articles cache records taken in {} µs",
+            started.elapsed().as_micros()
+        );
         let taken = self.files.len();
         let mut changes = self.refresh(config)?;
         if taken > 0 {
@@ -388,18 +425,21 @@ impl Collection {
     pub fn refresh(&mut self, config: &Config) -> Result<Changes, ListError> {
         self.listed_at
             .get_or_insert_with(|| source::unix_ns(std::time::SystemTime::now()));
+        let started = std::time::Instant::now();
         let folder = open(config)?;
         let mut listing = folder.list()?;
+        tracing::debug!("listed in {} µs", started.elapsed().as_micros());
         let mut changes = Changes::default();
         let mut old = std::mem::take(&mut self.files);
+        self.files.reserve(listing.entries.len());
         let mut pending = Vec::new();
         for found in std::mem::take(&mut listing.entries) {
-            let key = found.rel().as_os_str().to_owned();
-            match old.remove(&key) {
-                Some(previous) if is_unchanged(&previous, &found) => {
+            match old.remove_entry(found.rel().as_os_str()) {
+                Some((key, previous)) if is_unchanged(&previous, &found) => {
                     self.files.insert(key, previous);
                 }
-                previous => pending.push((key, found, previous)),
+                Some((key, previous)) => pending.push((key, found, Some(previous))),
+                None => pending.push((found.rel().as_os_str().to_owned(), found, None)),
             }
         }
         for (dir, reason) in &listing.unreadable {
@@ -426,7 +466,13 @@ impl Collection {
         }
         // Every file was looked at: index them all at once.
         let previous = std::mem::take(&mut self.index);
+        let indexing = std::time::Instant::now();
         self.index = Index::build(&self.files, previous);
+        tracing::debug!(
+            "read in {} µs, indexed in {} µs",
+            (indexing - started).as_micros(),
+            indexing.elapsed().as_micros()
+        );
         self.dirs = listing.dirs;
         Ok(changes)
     }
@@ -466,7 +512,7 @@ impl Collection {
     /// file before; a file the system cannot read just now keeps that (and is named in
     /// [`Changes::retry`]), a new one waits for the retry.
     fn read(
-        &self,
+        &mut self,
         pending: Vec<(OsString, Found, Option<Entry>)>,
         root: &Path,
         config: &Config,
@@ -484,7 +530,10 @@ impl Collection {
         for ((key, found, previous), loaded) in pending.into_iter().zip(loaded) {
             let rel = found.rel().to_path_buf();
             match loaded {
-                Loaded::Entry(entry, problems) => {
+                Loaded::Entry(mut entry, problems, keywords) => {
+                    if let Ok(accepted) = &mut entry.state {
+                        accepted.keywords = keywords.map(|k| self.vocabulary.intern_all(&k));
+                    }
                     if previous.is_some() {
                         changes.changed += 1;
                     } else {
@@ -492,7 +541,7 @@ impl Collection {
                     }
                     changes.problems.extend(problems);
                     changes.paths.push(rel);
-                    entries.push((key, entry));
+                    entries.push((key, *entry));
                 }
                 Loaded::Unsettled => {
                     changes.unsettled.push(rel);
@@ -521,17 +570,23 @@ impl Collection {
     }
 
     /// Every article with a version in `lang`, newest first (ties by id): its id, date and
-    /// keywords in that language (none unless topic feeds are on).
+    /// keywords in that language (none unless topic feeds are on), as places in
+    /// [`Collection::words`].
     pub fn keywords(
         &self,
         lang: Lang,
-    ) -> impl Iterator<Item = (&str, DateTime<FixedOffset>, &[String])> {
+    ) -> impl Iterator<Item = (&str, DateTime<FixedOffset>, &[u32])> {
         self.index.newest[lang.index()]
             .iter()
             .filter_map(move |rank| match &self.files.get(&rank.key)?.state {
                 Ok(a) => Some((a.id.as_str(), a.date, &*a.keywords[lang.index()])),
                 Err(_) => None,
             })
+    }
+
+    /// Every keyword of the collection's articles, where [`Collection::keywords`] points.
+    pub fn words(&self) -> &[Arc<str>] {
+        &self.vocabulary.words
     }
 
     /// The ids of the newest `limit` (0: all) articles with a version in `lang`, newest first
@@ -598,22 +653,36 @@ impl Collection {
             }
         }
         let root = std::fs::canonicalize(&config.articles).unwrap_or(config.articles.clone());
-        let unread: Vec<(&OsString, PathBuf, Option<Stamp>)> = needed
+        let unread: Vec<(&OsString, &Entry, &Accepted)> = needed
             .iter()
             .filter_map(|key| {
                 let entry = self.files.get(key)?;
                 match &entry.state {
-                    Ok(a) if a.full.is_none() => Some((key, entry.path.clone(), entry.stamp)),
+                    Ok(a) if a.full.is_none() => Some((key, entry, a)),
                     _ => None,
                 }
             })
             .collect();
+        let words = &self.vocabulary.words;
         let read: Vec<(OsString, Option<Arc<Article>>)> = {
             use rayon::prelude::*;
             unread
                 .into_par_iter()
-                .map(|(key, path, stamp)| {
-                    Ok((key.clone(), reread(path, stamp, key, &root, config)?))
+                .map(|(key, entry, accepted)| {
+                    let full = reread(entry.path.clone(), entry.stamp, key, &root, config)?;
+                    // The keywords found when the file was read for the topics.
+                    if let Some(full) = &full {
+                        for lang in Lang::ALL {
+                            let known = &accepted.keywords[lang.index()];
+                            if let Some(version) = full.version(lang).filter(|_| !known.is_empty())
+                            {
+                                let words = known.iter().filter_map(|&w| words.get(w as usize));
+                                let known: Vec<String> = words.map(|w| w.to_string()).collect();
+                                version.know_extracted(&known);
+                            }
+                        }
+                    }
+                    Ok((key.clone(), full))
                 })
                 .collect::<Result<_, Busy>>()?
         };

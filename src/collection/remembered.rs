@@ -36,6 +36,8 @@ fn settled() -> Duration {
 pub struct Remembered {
     /// When the first listing of the files began (nanoseconds since 1970).
     listed_at: i128,
+    /// The keywords the records point into.
+    words: Vec<String>,
     records: Vec<Record>,
 }
 
@@ -55,14 +57,15 @@ struct Kept {
     date: (i64, u32, i32),
     zh: bool,
     en: bool,
-    keywords: [Vec<String>; 2],
+    /// Places in [`Remembered::words`].
+    keywords: [Vec<u32>; 2],
 }
 
 impl Collection {
     /// What the next run may take from this one. Articles without a source link are left
     /// out: their text is kept for their pages, so they are read anyway.
     pub fn remembered(&self) -> Remembered {
-        let records = self
+        let mut records: Vec<Record> = self
             .files
             .iter()
             .filter_map(|(key, entry)| {
@@ -96,8 +99,16 @@ impl Collection {
                 })
             })
             .collect();
+        // Same collection, same bytes.
+        records.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         Remembered {
             listed_at: self.listed_at.unwrap_or(0),
+            words: self
+                .vocabulary
+                .words
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
             records,
         }
     }
@@ -111,6 +122,12 @@ impl Collection {
         let plausible_from = NaiveDate::from_ymd_opt(1990, 1, 2)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map_or(0, |t| i128::from(t.and_utc().timestamp()) * 1_000_000_000);
+        // The cache's places of words, as places in this collection's vocabulary.
+        let places: Vec<u32> = remembered
+            .words
+            .iter()
+            .map(|w| self.vocabulary.intern(w))
+            .collect();
         for record in remembered.records {
             let stamp = Stamp::from_parts(record.stamp);
             if !stamp.settled_before(trusted_before) || record.stamp.1 < plausible_from {
@@ -129,7 +146,12 @@ impl Collection {
                         zh: kept.zh,
                         en: kept.en,
                         linkless: false,
-                        keywords: kept.keywords.map(Vec::into_boxed_slice),
+                        keywords: kept.keywords.map(|words| {
+                            words
+                                .iter()
+                                .filter_map(|&w| places.get(w as usize).copied())
+                                .collect()
+                        }),
                         full: None,
                     })
                 }
