@@ -73,7 +73,6 @@ rssLimit = {limit if limit > 0 else -1}
 [outputs]
   home = ["RSS", "Atom"]
   page = []
-  taxonomy = []
 [outputFormats.Atom]
   mediaType = "application/atom+xml"
   baseName = "atom"

@@ -115,6 +115,10 @@ fn outputs_print(output: &Path, feed: &Feed) -> Option<u64> {
     Some(hasher.finish())
 }
 
+/// How many topic feeds are rendered and written at once: a few dozen keep every core busy,
+/// and bound the memory a build of hundreds of topics takes (their articles and documents).
+const FEEDS_AT_ONCE: usize = 32;
+
 /// What a build did.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
@@ -309,32 +313,51 @@ fn publish_changed(
         prints.insert(feed.clone(), print);
     }
     let due_count = due.len();
-    let need: FxHashSet<&str> = due
-        .iter()
-        .flat_map(|(_, ids)| ids.iter().map(String::as_str))
-        .collect();
     let planned = started.elapsed();
-    let (shown, counts) = collection.feed_articles(config, &need)?;
-    let chosen = started.elapsed();
-    let by_id: FxHashMap<&str, &Article> = shown.iter().map(|a| (a.id.as_str(), &**a)).collect();
-    let feeds = due
-        .iter()
-        .map(|(feed, ids)| {
-            let articles = ids.iter().filter_map(|id| by_id.get(id.as_str()).copied());
-            (*feed, articles.collect())
-        })
-        .collect();
-    let mut files = render::render_feeds(&config.site, feeds, &on_page, &topics)?;
-    let due = collection.pages_due();
-    let due: Vec<&Article> = due.iter().map(|a| a.as_ref()).collect();
-    files.extend(render::pages(&config.site, &due));
-    let rendered = started.elapsed();
-    let written = publish::publish(&config.output, &files)?;
-    let mut summary = Summary {
-        written: written.written,
-        unchanged: written.unchanged,
-        ..Summary::default()
-    };
+    // Topic feeds first, a batch at a time, so that what is in memory at once (the batch's
+    // articles, its documents) stays small however many topics there are; then the language
+    // feeds, the pages and the lists that link every feed, once what they link exists.
+    let (topic_feeds, language_feeds): (Vec<_>, Vec<_>) =
+        due.into_iter().partition(|(feed, _)| feed.topic.is_some());
+    let mut batches: Vec<&[(&Feed, &[String])]> = topic_feeds.chunks(FEEDS_AT_ONCE).collect();
+    batches.push(&language_feeds);
+    let last = batches.len() - 1;
+    let mut summary = Summary::default();
+    let mut published: Vec<String> = Vec::new();
+    let mut counts = Default::default();
+    let (mut reading, mut rendering) = (Duration::ZERO, Duration::ZERO);
+    for (i, batch) in batches.into_iter().enumerate() {
+        let at = Instant::now();
+        let need: FxHashSet<&str> = batch
+            .iter()
+            .flat_map(|(_, ids)| ids.iter().map(String::as_str))
+            .collect();
+        let (shown, now) = collection.feed_articles(config, &need)?;
+        counts = now;
+        reading += at.elapsed();
+        let at = Instant::now();
+        let by_id: FxHashMap<&str, &Article> =
+            shown.iter().map(|a| (a.id.as_str(), &**a)).collect();
+        let feeds = batch
+            .iter()
+            .map(|(feed, ids)| {
+                let articles = ids.iter().filter_map(|id| by_id.get(id.as_str()).copied());
+                (*feed, articles.collect())
+            })
+            .collect();
+        let mut files = render::render_feeds(&config.site, feeds, &on_page, &topics)?;
+        if i == last {
+            let due = collection.pages_due();
+            let due: Vec<&Article> = due.iter().map(|a| a.as_ref()).collect();
+            files.extend(render::pages(&config.site, &due));
+            files.extend(render::site_files(&config.site, &topics));
+        }
+        rendering += at.elapsed();
+        let written = publish::publish(&config.output, &files)?;
+        summary.written.extend(written.written);
+        summary.unchanged.extend(written.unchanged);
+        published.extend(files.into_iter().map(|f| f.path));
+    }
     let pages: FxHashSet<String> = collection
         .paged_articles()
         .flat_map(|a| {
@@ -351,9 +374,8 @@ fn publish_changed(
         &topic_folders,
     )?);
     collection.pages_published();
-    summary.outputs = files
+    summary.outputs = published
         .iter()
-        .map(|f| &f.path)
         .chain(&unchanged)
         .flat_map(|path| {
             let gz = selection::has_gzip_copy(path).then(|| format!("{path}.gz"));
@@ -374,15 +396,14 @@ fn publish_changed(
         })
         .collect();
     tracing::debug!(
-        "topics gathered in {} µs, {} of {} feeds due in {} µs, their articles read in {} µs, \
-         rendered in {} µs, written in {} µs",
+        "topics gathered in {} µs, {due_count} of {} feeds due in {} µs, their articles read \
+         in {} µs, rendered in {} µs, written in {} µs",
         gathered.as_micros(),
-        due_count,
         memo.feeds.len(),
         (planned - gathered).as_micros(),
-        (chosen - planned).as_micros(),
-        (rendered - chosen).as_micros(),
-        (started.elapsed() - rendered).as_micros()
+        reading.as_micros(),
+        rendering.as_micros(),
+        (started.elapsed() - planned - reading - rendering).as_micros()
     );
     summary.articles = counts.articles;
     summary.rejected = counts.rejected;

@@ -184,13 +184,15 @@ pub fn render(
             .collect();
         feeds.push((&topic.feed, chosen));
     }
-    render_feeds(site, feeds, &on_page, topics)
+    let mut files = render_feeds(site, feeds, &on_page, topics)?;
+    files.extend(site_files(site, topics));
+    Ok(files)
 }
 
 /// Renders the given feeds, each in every format with its page, whose items are the given
-/// articles in order (those without a version in the feed's language are left out); and the
-/// entry page and the OPML lists. `on_page` holds, per language, the ids its page shows
-/// (where translations link); `topics` every topic feed of the site.
+/// articles in order (those without a version in the feed's language are left out).
+/// `on_page` holds, per language, the ids its page shows (where translations link); `topics`
+/// every topic feed of the site (where keywords link).
 pub fn render_feeds(
     site: &Site,
     feeds: Vec<(&Feed, Vec<&Article>)>,
@@ -235,20 +237,26 @@ pub fn render_feeds(
             Ok(files)
         })
         .collect::<Result<_, RenderError>>()?;
-    let mut files: Vec<FeedFile> = rendered.into_iter().flatten().collect();
-    files.push(FeedFile {
-        path: INDEX_PAGE.to_string(),
-        bytes: index::render(site),
-    });
-    files.push(FeedFile {
-        path: OPML_FILE.to_string(),
-        bytes: opml::render(site),
-    });
-    files.push(FeedFile {
-        path: TOPICS_OPML_FILE.to_string(),
-        bytes: opml::render_topics(site, topics),
-    });
-    Ok(files)
+    Ok(rendered.into_iter().flatten().collect())
+}
+
+/// The documents that list the site's feeds: the entry page and the OPML lists (`topics`:
+/// every topic feed of the site).
+pub fn site_files(site: &Site, topics: &[Topic]) -> [FeedFile; 3] {
+    [
+        FeedFile {
+            path: INDEX_PAGE.to_string(),
+            bytes: index::render(site),
+        },
+        FeedFile {
+            path: OPML_FILE.to_string(),
+            bytes: opml::render(site),
+        },
+        FeedFile {
+            path: TOPICS_OPML_FILE.to_string(),
+            bytes: opml::render_topics(site, topics),
+        },
+    ]
 }
 
 /// Where each article is shown on the site, per language: its place on the language's page

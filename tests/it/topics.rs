@@ -218,3 +218,33 @@ fn watch_keeps_topic_feeds_current() {
     watching.assert_matches_fresh_build();
     watching.stop();
 }
+
+#[test]
+fn more_topics_than_a_build_renders_at_once_are_all_written_and_listed() {
+    // More topics than a build renders at once: every one is written, whole, and listed.
+    let site = Site::new();
+    site.config("base_url: https://news.example.com/\ntopics:\n  min_articles: 2\n");
+    for n in 1..=150u32 {
+        let keywords = format!("theme {}, theme {}", n % 75, (n + 1) % 75);
+        site.article(
+            &format!("{n:03}_many{n:012}.txt"),
+            tagged(n % 28 + 1, &keywords)
+                .replace(&format!("Story {}", n % 28 + 1), &format!("Story {n}")),
+        );
+    }
+    site.build();
+    let dirs = topic_dirs(&site, "en");
+    assert_eq!(dirs.len(), 75, "{dirs:?}");
+    let opml = fs::read_to_string(site.out().join("topics.opml")).unwrap();
+    for dir in &dirs {
+        for file in FILES {
+            let path = site.out().join("en/topics").join(dir).join(file);
+            let text = fs::read_to_string(&path).unwrap();
+            assert!(text.contains("Story"), "{}", path.display());
+        }
+        assert!(
+            opml.contains(&format!("en/topics/{dir}/")),
+            "{dir} not in topics.opml"
+        );
+    }
+}
