@@ -79,6 +79,25 @@ impl Memo {
         records
     }
 
+    /// How many feeds this memo and `other` remember differently (or only one remembers).
+    fn differing(&self, other: &Memo) -> usize {
+        let changed = self
+            .feeds
+            .iter()
+            .filter(|(feed, r)| other.feeds.get(*feed) != Some(r))
+            .count();
+        let gone = other
+            .feeds
+            .keys()
+            .filter(|feed| !self.feeds.contains_key(*feed))
+            .count();
+        changed + gone
+    }
+
+    fn len(&self) -> usize {
+        self.feeds.len()
+    }
+
     /// The memo of `records`, but for the feeds whose files in `output` are not as they were
     /// left (gone, replaced, a stale gzip copy): those are rendered and written again.
     pub fn from_records(records: MemoRecords, output: &Path) -> Memo {
@@ -169,15 +188,13 @@ pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
     let started = Instant::now();
     let _lock = folder::Lock::take(&config.output)?;
     let mut cache = Cache::of(config);
-    let remembered = cache.as_mut().and_then(Cache::read);
-    let (remembered, mut memo) = match remembered {
-        Some(Contents { articles, feeds }) => {
-            (Some(articles), Memo::from_records(feeds, &config.output))
-        }
-        None => (None, Memo::default()),
-    };
-    let cache_read = started.elapsed();
-    let (mut collection, mut changes) = Collection::load(config, remembered)?;
+    let mut feeds = None;
+    let (mut collection, mut changes) = Collection::load(config, || {
+        let Contents { articles, feeds: f } = cache.as_mut().and_then(Cache::read)?;
+        feeds = Some(f);
+        Some(articles)
+    })?;
+    let mut memo = feeds.map_or_else(Memo::default, |f| Memo::from_records(f, &config.output));
     // Files the system could not read just now (out of file descriptors, say) are read again
     // a few times; the build fails rather than publish the feeds without them.
     let mut delay = Duration::from_millis(100);
@@ -198,11 +215,7 @@ pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
             first: first.clone(),
         });
     }
-    tracing::debug!(
-        "articles cache read in {} ms, listed and read in {} ms",
-        cache_read.as_millis(),
-        (started.elapsed() - cache_read).as_millis()
-    );
+    tracing::debug!("listed and read in {} ms", started.elapsed().as_millis());
     for problem in changes.problems.iter().chain(&collection.clashes()) {
         tracing::warn!("{problem}");
     }
@@ -212,9 +225,18 @@ pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
     }
     let remembered_memo = memo.clone();
     let mut summary = render_and_publish(config, &mut collection, &mut memo)?;
-    let unchanged =
-        changes.added + changes.changed + changes.removed == 0 && memo == remembered_memo;
-    if let Some(cache) = cache.as_mut().filter(|c| !(c.was_read() && unchanged)) {
+    // Writing the cache costs about a millisecond per 500 articles; a cache a few files behind
+    // costs the next build only reading those files again and rendering their feeds (what it
+    // misses adds up: those files are read again by every build until it is written). So it is
+    // written once what it misses is worth more than writing it.
+    let files_behind = changes.added + changes.changed + changes.removed;
+    let feeds_behind = memo.differing(&remembered_memo);
+    let worth_writing = |cache: &&mut Cache| {
+        !cache.was_read()
+            || files_behind > (collection.counts().articles / 200).max(20)
+            || feeds_behind > (memo.len() / 20).max(16)
+    };
+    if let Some(cache) = cache.as_mut().filter(worth_writing) {
         let saving = Instant::now();
         cache.write(&Contents {
             articles: collection.remembered(),

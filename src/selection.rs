@@ -196,7 +196,10 @@ pub fn topics<'a, W: AsRef<str>>(
 ) -> Vec<Topic> {
     struct Gathered<'a> {
         slug: Cow<'a, str>,
-        members: Vec<(DateTime<FixedOffset>, &'a str)>,
+        /// How many articles carry it.
+        count: usize,
+        /// The newest `limit` of them, newest first.
+        members: Vec<&'a str>,
         /// Each spelling (a word) and how many articles use it: most topics have one.
         spellings: Vec<(u32, usize)>,
     }
@@ -208,6 +211,14 @@ pub fn topics<'a, W: AsRef<str>>(
     let mut by_slug: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
     let mut gathered: Vec<Gathered<'a>> = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
+    // Newest first, ties by id (as the collection hands them over, checked in one pass): a
+    // topic then keeps only its first `limit` articles and counts the rest, rather than sort
+    // the tens of thousands a common keyword gathers.
+    let mut articles: Vec<Tagged<'a>> = articles.into_iter().collect();
+    let newest_first = |a: &Tagged, b: &Tagged| b.date.cmp(&a.date).then_with(|| a.id.cmp(b.id));
+    if !articles.is_sorted_by(|a, b| newest_first(a, b).is_le()) {
+        articles.sort_by(newest_first);
+    }
     for article in articles {
         seen.clear();
         for &keyword in article.keywords {
@@ -220,6 +231,7 @@ pub fn topics<'a, W: AsRef<str>>(
                     Some(slug) => *by_slug.entry(slug.clone()).or_insert_with(|| {
                         gathered.push(Gathered {
                             slug,
+                            count: 0,
                             members: Vec::new(),
                             spellings: Vec::new(),
                         });
@@ -234,7 +246,10 @@ pub fn topics<'a, W: AsRef<str>>(
             }
             seen.push(topic);
             let t = &mut gathered[topic as usize];
-            t.members.push((article.date, article.id));
+            t.count += 1;
+            if limit == 0 || t.members.len() < limit {
+                t.members.push(article.id);
+            }
             match t.spellings.iter_mut().find(|(s, _)| *s == keyword) {
                 Some((_, n)) => *n += 1,
                 None => t.spellings.push((keyword, 1)),
@@ -243,16 +258,9 @@ pub fn topics<'a, W: AsRef<str>>(
     }
     let mut topics: Vec<Topic> = gathered
         .into_iter()
-        .filter(|t| {
-            min_articles > 0 && (t.members.len() >= min_articles || kept.contains(t.slug.as_ref()))
-        })
-        .map(|mut t| {
+        .filter(|t| min_articles > 0 && (t.count >= min_articles || kept.contains(t.slug.as_ref())))
+        .map(|t| {
             let slug = t.slug.into_owned();
-            t.members
-                .sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            if limit > 0 {
-                t.members.truncate(limit);
-            }
             // The most common spelling; among equals the first in byte order.
             let name = t
                 .spellings
@@ -264,11 +272,7 @@ pub fn topics<'a, W: AsRef<str>>(
                     lang,
                     topic: Some(TopicName { slug, name }),
                 },
-                articles: t
-                    .members
-                    .into_iter()
-                    .map(|(_, id)| id.to_string())
-                    .collect(),
+                articles: t.members.into_iter().map(String::from).collect(),
             }
         })
         .collect();

@@ -20,7 +20,7 @@ pub use read::{ReadError, io_reason, is_transient, read};
 pub struct SourceFile {
     /// Path to open: the articles folder joined with [`SourceFile::rel`].
     pub path: PathBuf,
-    /// Path inside the articles folder; files are listed in this order.
+    /// Path inside the articles folder.
     pub rel: PathBuf,
     pub stamp: Stamp,
 }
@@ -137,7 +137,7 @@ impl Found {
 
 #[derive(Debug, Default)]
 pub struct Listing {
-    /// Article entries in path order.
+    /// Article entries, in no particular order.
     pub entries: Vec<Found>,
     /// Every folder walked, the articles folder first (the watcher watches each of them).
     pub dirs: Vec<PathBuf>,
@@ -208,7 +208,7 @@ impl Folder {
         })
     }
 
-    /// Lists every article entry under the folder, recursively, in path order. Fails only
+    /// Lists every article entry under the folder, recursively. Fails only
     /// when the articles folder itself cannot be read, which never means its articles are
     /// gone.
     ///
@@ -218,9 +218,9 @@ impl Folder {
         use rayon::prelude::*;
         let mut listing = Listing::default();
         let mut candidates = Vec::new();
+        // Unsorted: the collection looks files up by name, and sorts what it reports.
         let walker = walkdir::WalkDir::new(&self.root)
             .follow_links(false)
-            .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
                 e.depth() == 0
@@ -378,6 +378,20 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
+    // The walk yields `root` joined with the rest: cutting the bytes spares parsing both
+    // paths' components, a third of listing 100,000 files.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let rest = path
+            .as_os_str()
+            .as_bytes()
+            .strip_prefix(root.as_os_str().as_bytes())
+            .and_then(|rest| rest.strip_prefix(b"/"));
+        if let Some(rest) = rest.filter(|r| !r.is_empty() && !r.starts_with(b"/")) {
+            return PathBuf::from(std::ffi::OsStr::from_bytes(rest));
+        }
+    }
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 

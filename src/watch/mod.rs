@@ -363,7 +363,9 @@ impl Watcher {
                 // Watch before listing: whatever is written after the listing is an event.
                 self.sync_watches();
                 match self.remembered.take() {
-                    Some(remembered) => self.collection.load_into(&self.config, Some(remembered)),
+                    Some(remembered) => {
+                        self.collection.load_into(&self.config, || Some(remembered))
+                    }
                     None => self.collection.refresh(&self.config),
                 }
             }
