@@ -355,6 +355,9 @@ fn rank(key: &OsString, a: &Accepted) -> Rank {
     }
 }
 
+/// How many files a refresh reads at once (see [`Collection::read`]).
+const READ_AT_ONCE: usize = 4096;
+
 /// Files written this recently, that do not end as an article does (no `【来源】` or `Views:`
 /// footer) or are no article at all (empty, a headline alone), are taken for files still
 /// being written: a writer that saves an article in chunks, or a copy in progress.
@@ -583,41 +586,51 @@ impl Collection {
         // With every article in the feeds, the text is needed right away: keep it.
         let keep_full = config.limit == 0;
         let settle = self.settle;
-        let loaded: Vec<Loaded> = pending
-            .par_iter()
-            .map(|(_, found, _)| load(found, root, config, keep_full, settle))
-            .collect();
-        let mut entries = Vec::with_capacity(loaded.len());
-        for ((key, found, previous), loaded) in pending.into_iter().zip(loaded) {
-            let rel = found.rel().to_path_buf();
-            match loaded {
-                Loaded::Entry(mut entry, problems, keywords) => {
-                    if let Ok(accepted) = &mut entry.state {
-                        accepted.keywords = keywords.map(|k| self.vocabulary.intern_all(&k));
+        let mut entries = Vec::with_capacity(pending.len());
+        // A few thousand at a time: what reading a file yields before it is reduced to what
+        // the collection keeps (its keywords as strings, its problems) is then never held for
+        // 100,000 files at once, and the memory a first build takes stays that of its result.
+        let mut pending = pending.into_iter();
+        loop {
+            let batch: Vec<_> = pending.by_ref().take(READ_AT_ONCE).collect();
+            if batch.is_empty() {
+                break;
+            }
+            let loaded: Vec<Loaded> = batch
+                .par_iter()
+                .map(|(_, found, _)| load(found, root, config, keep_full, settle))
+                .collect();
+            for ((key, found, previous), loaded) in batch.into_iter().zip(loaded) {
+                let rel = found.rel().to_path_buf();
+                match loaded {
+                    Loaded::Entry(mut entry, problems, keywords) => {
+                        if let Ok(accepted) = &mut entry.state {
+                            accepted.keywords = keywords.map(|k| self.vocabulary.intern_all(&k));
+                        }
+                        if previous.is_some() {
+                            changes.changed += 1;
+                        } else {
+                            changes.added += 1;
+                        }
+                        changes.problems.extend(problems);
+                        changes.paths.push(rel);
+                        entries.push((key, *entry));
                     }
-                    if previous.is_some() {
-                        changes.changed += 1;
-                    } else {
-                        changes.added += 1;
+                    Loaded::Unsettled => {
+                        changes.unsettled.push(rel);
+                        if let Some(previous) = previous {
+                            entries.push((key, previous));
+                        }
                     }
-                    changes.problems.extend(problems);
-                    changes.paths.push(rel);
-                    entries.push((key, *entry));
-                }
-                Loaded::Unsettled => {
-                    changes.unsettled.push(rel);
-                    if let Some(previous) = previous {
-                        entries.push((key, previous));
-                    }
-                }
-                Loaded::Busy(reason) => {
-                    changes.busy.push(format!(
-                        "{}: cannot read it just now ({reason}); trying again",
-                        shown(&config.articles.join(&rel))
-                    ));
-                    changes.retry.push(rel);
-                    if let Some(previous) = previous {
-                        entries.push((key, previous));
+                    Loaded::Busy(reason) => {
+                        changes.busy.push(format!(
+                            "{}: cannot read it just now ({reason}); trying again",
+                            shown(&config.articles.join(&rel))
+                        ));
+                        changes.retry.push(rel);
+                        if let Some(previous) = previous {
+                            entries.push((key, previous));
+                        }
                     }
                 }
             }
