@@ -406,12 +406,21 @@ impl Collection {
             || list(config),
         );
         let (folder, listing) = listed?;
+        // A folder that cannot be read says nothing of its files: a fresh build leaves them
+        // out, and so does one with a cache (what the cache holds of them may be stale).
+        if !listing.unreadable.is_empty() {
+            self.files.retain(|key, _| !listing.missed(Path::new(key)));
+        }
         let taken = self.files.len();
         let mut changes = self.refresh_from(config, &folder, listing);
         if taken > 0 {
             let mut problems = self.remembered_problems(&changes.paths);
             problems.append(&mut changes.problems);
-            problems.sort_by(|a, b| a.path.cmp(&b.path));
+            // As a build without the cache tells them: the folders it could not read, then the
+            // files in byte order of their paths.
+            problems.sort_by(|a, b| {
+                (a.line.is_some(), a.path.as_os_str()).cmp(&(b.line.is_some(), b.path.as_os_str()))
+            });
             changes.problems = problems;
             tracing::debug!(
                 "{} of {taken} files taken from the articles cache",
@@ -683,6 +692,19 @@ impl Collection {
             let mut hasher = rustc_hash::FxHasher::default();
             key.hash(&mut hasher);
             entry.stamp.map(|s| s.to_parts()).hash(&mut hasher);
+            // A file written in the moments before this run's listing could have been
+            // written again since with the same stamp (see `Remembered`): its version is
+            // then this run's own, so the feeds that show it are rendered again, never taken
+            // for what an earlier run rendered.
+            let trusted_before = self
+                .listed_at
+                .map_or(i128::MIN, |t| t - remembered::settled().as_nanos() as i128);
+            if !entry
+                .stamp
+                .is_some_and(|s| s.settled_before(trusted_before))
+            {
+                self.listed_at.hash(&mut hasher);
+            }
             hasher.finish()
         };
         Some(Listed {
@@ -966,6 +988,30 @@ mod tests {
             }
             assert_index_is_fresh(&c);
         }
+    }
+
+    #[test]
+    fn a_file_written_moments_before_the_listing_has_a_version_of_this_run_only() {
+        // Its stamp may not tell a second write in the same clock tick: the feeds that show
+        // it must not be taken for what an earlier run rendered.
+        let second = 1_000_000_000i128;
+        let now = 1_700_000_000 * second;
+        let stamp = |ns: i128| Some(crate::source::Stamp::from_parts((10, ns, ns, 1, 2)));
+        let mut c = Collection::default();
+        let mut old = accepted("old", 1, true, true);
+        old.stamp = stamp(now - 3_600 * second);
+        let mut recent = accepted("recent", 2, true, true);
+        recent.stamp = stamp(now - second);
+        c.put("old.txt".into(), old);
+        c.put("recent.txt".into(), recent);
+        let versions =
+            |c: &Collection| ["old", "recent"].map(|id| c.listed(id).map(|l| l.version).unwrap());
+        c.listed_at = Some(now);
+        let [old_then, recent_then] = versions(&c);
+        c.listed_at = Some(now + 60 * second);
+        let [old_later, recent_later] = versions(&c);
+        assert_eq!(old_then, old_later, "a settled file keeps its version");
+        assert_ne!(recent_then, recent_later);
     }
 
     #[test]

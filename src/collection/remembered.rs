@@ -24,11 +24,14 @@ use crate::source::{Stamp, StampParts};
 /// whose files were all written a moment before the build.
 const SETTLED: Duration = Duration::from_secs(3);
 
-fn settled() -> Duration {
-    std::env::var("BIFEED_CACHE_SETTLED_MS")
-        .ok()
-        .and_then(|ms| ms.parse().ok())
-        .map_or(SETTLED, Duration::from_millis)
+pub(super) fn settled() -> Duration {
+    static SET: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *SET.get_or_init(|| {
+        std::env::var("BIFEED_CACHE_SETTLED_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(SETTLED, Duration::from_millis)
+    })
 }
 
 /// The collection as the articles cache keeps it.
@@ -101,14 +104,30 @@ impl Collection {
             .collect();
         // Same collection, same bytes.
         records.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        // Only the words some article still carries, numbered in the records' order: the
+        // vocabulary also holds every word of every version of a file the watcher saw.
+        let mut place: Vec<u32> = vec![u32::MAX; self.vocabulary.words.len()];
+        let mut words: Vec<String> = Vec::new();
+        for record in &mut records {
+            let Ok(kept) = &mut record.state else {
+                continue;
+            };
+            for ids in &mut kept.keywords {
+                for id in ids.iter_mut() {
+                    let Some(slot) = place.get_mut(*id as usize) else {
+                        continue;
+                    };
+                    if *slot == u32::MAX {
+                        *slot = words.len() as u32;
+                        words.push(self.vocabulary.words[*id as usize].to_string());
+                    }
+                    *id = *slot;
+                }
+            }
+        }
         Remembered {
             listed_at: self.listed_at.unwrap_or(0),
-            words: self
-                .vocabulary
-                .words
-                .iter()
-                .map(|w| w.to_string())
-                .collect(),
+            words,
             records,
         }
     }

@@ -540,7 +540,8 @@ impl Watcher {
         self.busy_logged = Some(now);
     }
 
-    /// Loads the config again; returns whether it now names other folders.
+    /// Loads the config again; returns whether the whole folder must be listed and read again
+    /// (it names other folders, or reads files differently).
     fn reload_config(&mut self) -> bool {
         match self.sources.load() {
             Ok(config) if config == self.config => false,
@@ -560,6 +561,11 @@ impl Watcher {
                 );
                 let moved =
                     config.articles != self.config.articles || config.output != self.config.output;
+                // What reading a file yields depends on these: every file is read again, as
+                // a fresh build would, rather than kept (and cached) as the old config read it.
+                let reads_differently = config.timezone != self.config.timezone
+                    || config.max_article_bytes != self.config.max_article_bytes
+                    || (config.topics.min_articles > 0) != (self.config.topics.min_articles > 0);
                 let poll = self.poll_override.or(config.watch.poll);
                 // Keyed by the config: the old cache says nothing about the new one.
                 self.cache = Cache::of(&config);
@@ -567,9 +573,11 @@ impl Watcher {
                 // The pages show the site's titles and links; so does every feed.
                 self.collection.redo_pages();
                 self.memo = build::Memo::default();
-                if moved {
-                    // Another folder: start from nothing, as a fresh build would.
+                if moved || reads_differently {
+                    // Start from nothing, as a fresh build would.
                     self.collection = Collection::watching();
+                }
+                if moved {
                     match WatchedPaths::new(&self.config, &self.sources) {
                         Ok(paths) => self.paths = paths,
                         Err(e) => tracing::error!("{e}"),
@@ -581,7 +589,7 @@ impl Watcher {
                         Err(e) => tracing::error!("{e}; keeping the current file watch"),
                     }
                 }
-                moved
+                moved || reads_differently
             }
             Err(e) => {
                 tracing::error!("{e}; keeping the previous configuration");

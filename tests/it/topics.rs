@@ -248,3 +248,37 @@ fn more_topics_than_a_build_renders_at_once_are_all_written_and_listed() {
         );
     }
 }
+
+#[test]
+fn topics_turned_on_while_watching_appear_and_the_next_build_agrees() {
+    // The watcher read the files with topics off (no keywords gathered): turning them on
+    // reads every file again, and what it leaves in the articles cache is what a fresh
+    // build reads.
+    let site = Site::new();
+    site.config("base_url: https://news.example.com/\ntopics:\n  min_articles: 0\n");
+    for n in 1..=3 {
+        site.article(&format!("a{n}.txt"), tagged(n, "coffee"));
+    }
+    let watching = Watching::start(site, &[]);
+    watching
+        .site
+        .config("base_url: https://news.example.com/\ntopics:\n  min_articles: 2\n");
+    watching.wait_for("the coffee topic feed", |w| {
+        w.site.out().join("en/topics/coffee/atom.xml").is_file()
+    });
+    watching.assert_matches_fresh_build();
+    // Stopped, it leaves the articles cache; a build from it publishes what one without does.
+    watching.signal("TERM");
+    watching.wait_for("the watcher to stop", |w| w.log().contains("stopped"));
+    let site = &watching.site;
+    let fresh = site.dir.path().join("fresh");
+    for args in [
+        vec!["build"],
+        vec!["build", "--no-cache", "--out", fresh.to_str().unwrap()],
+    ] {
+        let out = site.run(&args);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+    assert!(site.out().join("en/topics/coffee/atom.xml").is_file());
+    assert_eq!(common::tree(&site.out()), common::tree(&fresh));
+}
