@@ -13,6 +13,9 @@
 //! - reads the watcher's CPU time over 10 idle seconds (after the listing that follows
 //!   activity) and its memory from /proc.
 //!
+//! The watcher names a WebSub hub, one this program runs on loopback, and each edit is also
+//! timed until the hub is told that `zh/atom.xml` changed: what a subscriber's hub waits.
+//!
 //! Linux only (it reads /proc).
 
 #[path = "common/generate.rs"]
@@ -50,6 +53,13 @@ fn main() {
         fs::write(folder.join(target_name(slot)), target_text(slot, "START")).expect("write");
     }
 
+    let hub = Hub::start();
+    fs::write(
+        root.join("bifeed.yaml"),
+        format!("websub:\n  hubs: [\"http://{}/\"]\n", hub.addr),
+    )
+    .expect("config");
+
     let log = root.join("watch.log");
     let watcher = Watcher::start(&bifeed, root, &log);
     let total = articles + 4;
@@ -58,17 +68,29 @@ fn main() {
 
     // Edits, one at a time.
     let mut delays = Vec::with_capacity(edits);
+    let mut told = Vec::with_capacity(edits);
     for i in 0..edits {
         let marker = format!("EDIT{i:05}");
         let slot = i % 4;
+        let notices = hub.notices_of("zh%2Fatom.xml");
         fs::write(folder.join(target_name(slot)), target_text(slot, &marker)).expect("write");
         let written = Instant::now();
         wait_for_feeds(&root.join("feeds"), &marker);
         delays.push(written.elapsed());
+        // Every edit changes zh/atom.xml (the edited articles are the newest of both
+        // languages): its notice is the next one.
+        let start = Instant::now();
+        while hub.notices_of("zh%2Fatom.xml") == notices {
+            assert!(start.elapsed() < DEADLINE, "the hub was not told of {marker}");
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        told.push(hub.last_notice().saturating_duration_since(written));
     }
     delays.sort();
+    told.sort();
     let pct =
         |p: f64| delays[((delays.len() as f64 * p).ceil() as usize).clamp(1, delays.len()) - 1];
+    let told_pct = |p: f64| told[((told.len() as f64 * p).ceil() as usize).clamp(1, told.len()) - 1];
     // The rebuilds' own durations, from the watcher's log lines for the edited articles: the
     // delay above less the quiet period and the event delivery.
     let mut rebuilds: Vec<u64> = watcher
@@ -129,6 +151,11 @@ fn main() {
     println!(
         "| edit → all four feeds, max | {} ms | |",
         delays[delays.len() - 1].as_millis()
+    );
+    println!(
+        "| edit → WebSub hub told of zh/atom.xml, p50 / p99 | {} / {} ms | |",
+        told_pct(0.50).as_millis(),
+        told_pct(0.99).as_millis()
     );
     println!(
         "| one edit's rebuild itself (watcher log), p50 / p99 | {} / {} ms | |",
@@ -274,5 +301,81 @@ impl Watcher {
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let _ = self.child.wait();
+    }
+}
+
+/// A WebSub hub on loopback that only records when each notice came and what it named.
+struct Hub {
+    addr: std::net::SocketAddr,
+    notices: std::sync::Arc<std::sync::Mutex<Vec<(Instant, String)>>>,
+}
+
+impl Hub {
+    fn start() -> Hub {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("hub port");
+        let addr = listener.local_addr().expect("hub address");
+        let notices = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = std::sync::Arc::clone(&notices);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let record = std::sync::Arc::clone(&record);
+                std::thread::spawn(move || serve_notices(stream, &record));
+            }
+        });
+        Hub { addr, notices }
+    }
+
+    /// How many notices named a feed whose form-encoded URL contains `feed`.
+    fn notices_of(&self, feed: &str) -> usize {
+        let notices = self.notices.lock().unwrap_or_else(|e| e.into_inner());
+        notices.iter().filter(|(_, body)| body.contains(feed)).count()
+    }
+
+    fn last_notice(&self) -> Instant {
+        let notices = self.notices.lock().unwrap_or_else(|e| e.into_inner());
+        notices.last().map_or_else(Instant::now, |(at, _)| *at)
+    }
+}
+
+/// Reads notices off one keep-alive connection, answering each with 204.
+fn serve_notices(
+    stream: std::net::TcpStream,
+    record: &std::sync::Mutex<Vec<(Instant, String)>>,
+) {
+    use std::io::{BufRead, Read, Write};
+    let Ok(mut reply) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = std::io::BufReader::new(stream);
+    loop {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        record
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((Instant::now(), String::from_utf8_lossy(&body).into_owned()));
+        if reply
+            .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+            .is_err()
+        {
+            return;
+        }
     }
 }

@@ -204,6 +204,7 @@ impl Default for Config {
                     title: "News".into(),
                     description: "News in English".into(),
                 },
+                hubs: Vec::new(),
             },
         }
     }
@@ -323,6 +324,13 @@ impl Config {
                 uri: author.uri.map(|u| u.0),
             };
         }
+        if let Some(hubs) = raw.websub.and_then(|w| w.hubs) {
+            for WebUrl(hub) in hubs {
+                if !site.hubs.contains(&hub) {
+                    site.hubs.push(hub);
+                }
+            }
+        }
         for (raw, channel) in [(raw.zh, &mut site.zh), (raw.en, &mut site.en)] {
             let Some(raw) = raw else { continue };
             if let Some(title) = raw.title {
@@ -365,6 +373,13 @@ struct RawConfig {
     watch: Option<RawWatch>,
     serve: Option<RawServe>,
     topics: Option<RawTopics>,
+    websub: Option<RawWebSub>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebSub {
+    hubs: Option<Vec<WebUrl>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -601,6 +616,18 @@ mod tests {
     }
 
     #[test]
+    fn websub_hubs_are_kept_in_order_once_each() {
+        let c = parse(
+            "websub:\n  hubs: [\"https://b.example/\", \"https://a.example/hub\", \
+             \"https://b.example/\"]\n",
+        )
+        .unwrap();
+        let hubs: Vec<&str> = c.site.hubs.iter().map(Url::as_str).collect();
+        assert_eq!(hubs, ["https://b.example/", "https://a.example/hub"]);
+        assert!(Config::default().site.hubs.is_empty());
+    }
+
+    #[test]
     fn id_prefix_follows_the_base_url_host() {
         let c = parse("base_url: https://feeds.example.net/\n").unwrap();
         assert_eq!(c.site.id_prefix, "tag:feeds.example.net,2026:");
@@ -660,6 +687,11 @@ mod tests {
                 "serve:\n  max_connections: 0\n",
                 "serve.max_connections: 0 is out of range",
                 "line 2 column 20",
+            ),
+            (
+                "websub:\n  hubs:\n    - https://hub.example.net/\n    - hub.example.net\n",
+                "websub.hubs[1]: `hub.example.net` is not an absolute URL",
+                "line 4 column 7",
             ),
         ];
         for (yaml, message, position) in cases {

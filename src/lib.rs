@@ -15,6 +15,7 @@
 //! running it, `serve` serves what it published.
 
 mod article;
+mod backoff;
 mod build;
 mod cache;
 mod cli;

@@ -283,6 +283,12 @@ pub fn topics<'a, W: AsRef<str>>(
 /// Whether a published file gets a gzip copy beside it (`zh/rss.xml.gz`) for clients that
 /// take gzip: the feeds and the pages that list them, which readers and browsers fetch again
 /// and again. (Article pages are many, small and seldom fetched twice.)
+/// The format of a published file that is a feed (`zh/rss.xml`, `en/topics/ai/feed.json`).
+pub fn feed_format(path: &str) -> Option<Format> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    Format::ALL.into_iter().find(|f| f.file_name() == name)
+}
+
 pub fn has_gzip_copy(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name == FEED_PAGE || Format::ALL.iter().any(|f| f.file_name() == name)
@@ -379,10 +385,10 @@ pub fn has_page(article: &Article) -> bool {
 /// The media type of a document, by its path: what `serve` sends as `Content-Type` and the
 /// pages' autodiscovery links announce.
 pub fn media_type(path: &str) -> Option<&'static str> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if let Some(format) = Format::ALL.into_iter().find(|f| f.file_name() == name) {
+    if let Some(format) = feed_format(path) {
         return Some(format.media_type());
     }
+    let name = path.rsplit('/').next().unwrap_or(path);
     Some(match name {
         n if n.ends_with(".opml") => "text/x-opml",
         n if n.ends_with(".json") => "application/json",

@@ -375,6 +375,26 @@ impl Files {
             .then(|| (published.folder.clone(), rel))
     }
 
+    /// The `Link` header of a published feed when the config names WebSub hubs: the hubs and
+    /// the feed's own URL (WebSub, section 4), as its `atom:link`s say, for subscribers that
+    /// read headers rather than the document.
+    fn links(&self, rel: &str) -> Option<HeaderValue> {
+        crate::selection::feed_format(rel)?;
+        let published = crate::watch::published(&self.published);
+        if published.hubs.is_empty() {
+            return None;
+        }
+        let own = published.base_url.join(rel).ok()?;
+        let links: Vec<String> = published
+            .hubs
+            .iter()
+            .map(|hub| format!("<{hub}>; rel=\"hub\""))
+            .chain([format!("<{own}>; rel=\"self\"")])
+            .collect();
+        // Serialised URLs are ASCII: always a valid header value.
+        HeaderValue::from_str(&links.join(", ")).ok()
+    }
+
     /// The media type of a published file, with its charset (every document is UTF-8).
     fn media_type(rel: &str) -> Option<&'static str> {
         Some(match crate::selection::media_type(rel)? {
@@ -456,6 +476,9 @@ async fn answer(files: &Files, mut request: Request) -> Response {
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
         }
         headers.insert(header::CACHE_CONTROL, files.cache_control.clone());
+        if let Some(links) = files.links(&rel) {
+            headers.insert(header::LINK, links);
+        }
         // The gzip copy makes the answer depend on Accept-Encoding, a 304 included.
         if crate::selection::has_gzip_copy(&rel) {
             headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -643,6 +666,8 @@ mod tests {
             published: Arc::new(std::sync::RwLock::new(crate::publish::Outputs {
                 folder: folder.to_path_buf(),
                 files: names.iter().map(|n| n.to_string()).collect(),
+                hubs: Vec::new(),
+                base_url: url::Url::parse("http://localhost/").unwrap(),
             })),
             cache_control: cache_control(Duration::from_secs(1)),
         }

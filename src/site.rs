@@ -16,6 +16,9 @@ pub struct Site {
     pub author: Author,
     pub zh: Channel,
     pub en: Channel,
+    /// WebSub hubs every feed names (`websub.hubs`): subscribers that follow one learn of a
+    /// new article when the hub is told, not at their next poll.
+    pub hubs: Vec<Url>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +90,7 @@ mod tests {
                 title: "t".into(),
                 description: "d".into(),
             },
+            hubs: Vec::new(),
         };
         assert_eq!(
             site.item_id(Lang::Zh, "dde0ca4d50be1d1c"),

@@ -3,6 +3,7 @@
 //! storage) is a second implementation of [`publish`] and [`remove_stale_pages`].
 
 pub mod folder;
+pub mod websub;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -36,18 +37,24 @@ pub struct Written {
 pub struct Outputs {
     pub folder: PathBuf,
     pub files: BTreeSet<String>,
+    /// What the feeds advertise, sent with them as HTTP `Link`s: their WebSub hubs...
+    pub hubs: Vec<url::Url>,
+    /// ...and the base of their self links.
+    pub base_url: url::Url,
 }
 
 impl Outputs {
-    pub fn new(folder: &Path, files: BTreeSet<String>) -> Outputs {
+    pub fn new(folder: &Path, files: BTreeSet<String>, site: &crate::site::Site) -> Outputs {
         Outputs {
             folder: std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf()),
             files,
+            hubs: site.hubs.clone(),
+            base_url: site.base_url.clone(),
         }
     }
 
     /// Before the first build of this run: the files every build writes.
-    pub fn expected(folder: &Path) -> Outputs {
+    pub fn expected(folder: &Path, site: &crate::site::Site) -> Outputs {
         let feeds = Lang::ALL.into_iter().flat_map(|lang| {
             let files: Vec<String> = selection::Feed::language(lang).files().collect();
             files
@@ -62,7 +69,7 @@ impl Outputs {
                 selection::TOPICS_OPML_FILE.to_string(),
             ])
             .collect();
-        Outputs::new(folder, files)
+        Outputs::new(folder, files, site)
     }
 }
 

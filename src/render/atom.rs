@@ -32,6 +32,12 @@ pub(super) fn render(site: &Site, meta: &Channel, items: &[Item]) -> Result<Vec<
             Some(other.tag()),
         ));
     }
+    // WebSub (section 4): the hubs, next to the self link a subscription names.
+    links.extend(site.hubs.iter().map(|hub| Link {
+        href: hub.to_string(),
+        rel: "hub".to_string(),
+        ..Link::default()
+    }));
     let feed = Feed {
         title: Text::plain(meta.title.clone()),
         subtitle: Some(Text::plain(meta.description.clone())),

@@ -16,7 +16,17 @@ struct Feed<'a> {
     description: &'a str,
     language: &'static str,
     authors: Vec<Author<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hubs: Vec<Hub<'a>>,
     items: Vec<Entry<'a>>,
+}
+
+/// An endpoint a reader can subscribe to for pushed updates (JSON Feed's `hubs`).
+#[derive(Serialize)]
+struct Hub<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -52,6 +62,14 @@ pub(super) fn render(site: &Site, meta: &Channel, items: &[Item]) -> Result<Vec<
             name: &site.author.name,
             url: site.author.uri.as_ref().map(|u| u.as_str()),
         }],
+        hubs: site
+            .hubs
+            .iter()
+            .map(|hub| Hub {
+                kind: "WebSub",
+                url: hub.as_str(),
+            })
+            .collect(),
         items: items
             .iter()
             .map(|item| Entry {

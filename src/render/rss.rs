@@ -18,13 +18,20 @@ pub(super) fn render(site: &Site, meta: &Meta, items: &[FeedItem]) -> Result<Vec
         language: Some(lang.tag().to_string()),
         last_build_date: (!items.is_empty()).then(|| newest(items).to_rfc2822()),
         generator: Some("bifeed".to_string()),
+        // The self link, and the WebSub hubs (section 4) that push it to subscribers.
         atom_ext: Some(AtomExtension {
-            links: vec![Link {
+            links: std::iter::once(Link {
                 href: meta.url(site, Format::Rss.file_name()),
                 rel: "self".to_string(),
                 mime_type: Some(Format::Rss.media_type().to_string()),
                 ..Link::default()
-            }],
+            })
+            .chain(site.hubs.iter().map(|hub| Link {
+                href: hub.to_string(),
+                rel: "hub".to_string(),
+                ..Link::default()
+            }))
+            .collect(),
         }),
         items: items.iter().map(|item| rss_item(meta, item)).collect(),
         ..Channel::default()

@@ -25,13 +25,15 @@ mod schedule;
 
 use backend::FsWatch;
 use events::{Batch, Interest, WatchedPaths, relevance};
-use schedule::{Backoff, Deadlines, Trigger};
+use schedule::{Deadlines, Trigger};
 
+use crate::backoff::Backoff;
 use crate::build;
 use crate::cache::{Cache, Contents};
 use crate::collection::Remembered;
 use crate::collection::{Changes, Collection};
 use crate::config::{Config, ConfigError, Sources};
+use crate::publish::websub::{Notifier, changed_feeds};
 
 /// First retry after a failed rebuild (a full disk, say); doubled up to `MAX_RETRY`.
 const FIRST_RETRY: Duration = Duration::from_millis(500);
@@ -49,6 +51,8 @@ const BUSY_LOG_EVERY: Duration = Duration::from_secs(10);
 const RECONCILE: Duration = Duration::from_secs(5);
 /// ...but no later than this after the first one, however busy the folder stays.
 const RECONCILE_AT_LATEST: Duration = Duration::from_secs(60);
+/// Longest a stopping watcher keeps trying to tell a failing WebSub hub of the last changes.
+const HUB_WAIT_AT_STOP: Duration = Duration::from_secs(5);
 
 /// What the watcher's loop waits for.
 pub enum Message {
@@ -138,6 +142,8 @@ pub struct Watcher {
     cache: Option<Cache>,
     /// What the cache held, until the first build takes it in.
     remembered: Option<Remembered>,
+    /// Tells the WebSub hubs the config names which feeds changed.
+    notifier: Option<Notifier>,
 }
 
 impl Watcher {
@@ -150,7 +156,7 @@ impl Watcher {
         let poll = poll_override.or(config.watch.poll);
         let fs = FsWatch::new(tx.clone(), poll)?;
         let published = std::sync::Arc::new(std::sync::RwLock::new(
-            crate::publish::Outputs::expected(&config.output),
+            crate::publish::Outputs::expected(&config.output, &config.site),
         ));
         let lock = crate::publish::folder::Lock::take(&config.output)?;
         let mut cache = Cache::of(&config);
@@ -161,7 +167,9 @@ impl Watcher {
             ),
             None => (None, build::Memo::default()),
         };
+        let notifier = Notifier::start(&config.site.hubs);
         Ok(Watcher {
+            notifier,
             sources,
             poll_override,
             config,
@@ -328,6 +336,9 @@ impl Watcher {
         if self.retry_at.is_none() && !self.publish_pending && self.remembered.is_none() {
             self.save_cache();
         }
+        if let Some(notifier) = self.notifier.take() {
+            notifier.finish(HUB_WAIT_AT_STOP);
+        }
         tracing::info!("stopped");
         Ok(())
     }
@@ -436,6 +447,7 @@ impl Watcher {
                 let outputs = crate::publish::Outputs::new(
                     &self.config.output,
                     std::mem::take(&mut summary.outputs),
+                    &self.config.site,
                 );
                 match self.published.write() {
                     Ok(mut published) => *published = outputs,
@@ -451,6 +463,9 @@ impl Watcher {
                 }
                 if first {
                     self.save_cache();
+                }
+                if let Some(notifier) = &self.notifier {
+                    notifier.changed(changed_feeds(&self.config.site, &summary.written));
                 }
                 tracing::info!(
                     "{} in {} ms: {}; {}; {written}",
@@ -569,6 +584,14 @@ impl Watcher {
                 let poll = self.poll_override.or(config.watch.poll);
                 // Keyed by the config: the old cache says nothing about the new one.
                 self.cache = Cache::of(&config);
+                if config.site.hubs != self.config.site.hubs {
+                    match &self.notifier {
+                        Some(notifier) if !config.site.hubs.is_empty() => {
+                            notifier.set_hubs(&config.site.hubs);
+                        }
+                        _ => self.notifier = Notifier::start(&config.site.hubs),
+                    }
+                }
                 self.config = config;
                 // The pages show the site's titles and links; so does every feed.
                 self.collection.redo_pages();

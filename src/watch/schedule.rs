@@ -3,7 +3,7 @@
 //! folder checked for files someone deleted, the whole folder listed again after a burst.
 //! Plain values, so the order and the delays are tested without processes or notify.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What is due, in the order the watcher takes them when several are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,40 +59,10 @@ impl Deadlines {
     }
 }
 
-/// A delay that doubles each time it is used, up to a maximum, until reset: a failure that
-/// lasts (a full disk, files that cannot be opened) is tried again ever less often, and
-/// quickly again once it passed.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Backoff {
-    first: Duration,
-    max: Duration,
-    next: Duration,
-}
-
-impl Backoff {
-    pub(super) const fn new(first: Duration, max: Duration) -> Backoff {
-        Backoff {
-            first,
-            max,
-            next: first,
-        }
-    }
-
-    /// The delay to wait now; the next one is twice as long, up to the maximum.
-    pub(super) fn next(&mut self) -> Duration {
-        let delay = self.next;
-        self.next = (delay * 2).min(self.max);
-        delay
-    }
-
-    pub(super) fn reset(&mut self) {
-        self.next = self.first;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn at(start: Instant, ms: u64) -> Instant {
         start + Duration::from_millis(ms)
@@ -132,14 +102,5 @@ mod tests {
         };
         assert_eq!(deadlines.next(), at(start, 5000));
         assert_eq!(deadlines.due(at(start, 5000)), Some(Trigger::OutputsCheck));
-    }
-
-    #[test]
-    fn a_backoff_doubles_up_to_its_maximum_and_starts_over_when_reset() {
-        let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(3));
-        let delays: Vec<u64> = (0..5).map(|_| backoff.next().as_millis() as u64).collect();
-        assert_eq!(delays, [500, 1000, 2000, 3000, 3000]);
-        backoff.reset();
-        assert_eq!(backoff.next(), Duration::from_millis(500));
     }
 }

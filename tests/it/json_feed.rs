@@ -21,6 +21,11 @@ fn every_json_feed_is_valid_and_holds_the_atom_feeds_items(articles: &str) {
         .build(&schema)
         .unwrap();
     let site = common::site_with_topics(articles);
+    // With a WebSub hub, whose `hubs` entry the schema checks too.
+    site.config(
+        "base_url: https://news.example.com/\nlimit: 0\ntopics:\n  min_articles: 2\n\
+         websub:\n  hubs: [\"https://hub.example.net/\"]\n",
+    );
     site.build();
     let feeds = common::files_named(&site.out(), "feed.json");
     assert!(feeds.len() > 2, "{feeds:?}");
@@ -34,6 +39,7 @@ fn every_json_feed_is_valid_and_holds_the_atom_feeds_items(articles: &str) {
         assert!(errors.is_empty(), "{path}: {errors:#?}");
         assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
         assert!(json["language"].is_string() && json["authors"][0]["name"].is_string());
+        assert_eq!(json["hubs"][0]["type"], "WebSub", "{path}");
 
         let read = feed_rs::parser::parse(&bytes[..]).unwrap_or_else(|e| panic!("{path}: {e}"));
         let atom = site.feed(&path.replace("feed.json", "atom.xml")).parsed;

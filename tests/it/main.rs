@@ -22,3 +22,4 @@ mod readers;
 mod serve;
 mod topics;
 mod watch;
+mod websub;

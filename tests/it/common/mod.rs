@@ -2,6 +2,7 @@
 //! read feeds back with parsers bifeed does not use to write them (feed-rs, roxmltree).
 #![allow(dead_code)]
 
+pub mod hub;
 pub mod serving;
 pub mod watching;
 
