@@ -81,7 +81,10 @@ fn main() {
         // languages): its notice is the next one.
         let start = Instant::now();
         while hub.notices_of("zh%2Fatom.xml") == notices {
-            assert!(start.elapsed() < DEADLINE, "the hub was not told of {marker}");
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the hub was not told of {marker}"
+            );
             std::thread::sleep(Duration::from_micros(200));
         }
         told.push(hub.last_notice().saturating_duration_since(written));
@@ -90,7 +93,8 @@ fn main() {
     told.sort();
     let pct =
         |p: f64| delays[((delays.len() as f64 * p).ceil() as usize).clamp(1, delays.len()) - 1];
-    let told_pct = |p: f64| told[((told.len() as f64 * p).ceil() as usize).clamp(1, told.len()) - 1];
+    let told_pct =
+        |p: f64| told[((told.len() as f64 * p).ceil() as usize).clamp(1, told.len()) - 1];
     // The rebuilds' own durations, from the watcher's log lines for the edited articles: the
     // delay above less the quiet period and the event delivery.
     let mut rebuilds: Vec<u64> = watcher
@@ -328,7 +332,10 @@ impl Hub {
     /// How many notices named a feed whose form-encoded URL contains `feed`.
     fn notices_of(&self, feed: &str) -> usize {
         let notices = self.notices.lock().unwrap_or_else(|e| e.into_inner());
-        notices.iter().filter(|(_, body)| body.contains(feed)).count()
+        notices
+            .iter()
+            .filter(|(_, body)| body.contains(feed))
+            .count()
     }
 
     fn last_notice(&self) -> Instant {
@@ -338,10 +345,7 @@ impl Hub {
 }
 
 /// Reads notices off one keep-alive connection, answering each with 204.
-fn serve_notices(
-    stream: std::net::TcpStream,
-    record: &std::sync::Mutex<Vec<(Instant, String)>>,
-) {
+fn serve_notices(stream: std::net::TcpStream, record: &std::sync::Mutex<Vec<(Instant, String)>>) {
     use std::io::{BufRead, Read, Write};
     let Ok(mut reply) = stream.try_clone() else {
         return;
@@ -371,10 +375,7 @@ fn serve_notices(
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((Instant::now(), String::from_utf8_lossy(&body).into_owned()));
-        if reply
-            .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
-            .is_err()
-        {
+        if reply.write_all(b"HTTP/1.1 204 No Content\r\n\r\n").is_err() {
             return;
         }
     }

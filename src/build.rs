@@ -59,8 +59,8 @@ struct Rendered {
 }
 
 /// A [`Memo`] as the articles cache keeps it: per feed its language, its topic (slug and
-/// name), its fingerprint and its files' stamps.
-pub type MemoRecords = Vec<(Lang, Option<(String, String)>, u64, u64)>;
+/// name) or archive month (year and month), its fingerprint and its files' stamps.
+pub type MemoRecords = Vec<(Lang, Option<(String, String)>, Option<(i32, u32)>, u64, u64)>;
 
 impl Memo {
     pub fn to_records(&self) -> MemoRecords {
@@ -72,7 +72,8 @@ impl Memo {
                     .topic
                     .as_ref()
                     .map(|t| (t.slug.clone(), t.name.clone()));
-                (feed.lang, topic, r.print, r.outputs)
+                let month = feed.archive.map(|m| (m.year, m.month));
+                (feed.lang, topic, month, r.print, r.outputs)
             })
             .collect();
         records.sort_unstable();
@@ -103,9 +104,15 @@ impl Memo {
     pub fn from_records(records: MemoRecords, output: &Path) -> Memo {
         let feeds = records
             .into_iter()
-            .map(|(lang, topic, print, outputs)| {
+            .map(|(lang, topic, month, print, outputs)| {
                 let topic = topic.map(|(slug, name)| selection::TopicName { slug, name });
-                (Feed { lang, topic }, Rendered { print, outputs })
+                let archive = month.map(|(year, month)| selection::Month { year, month });
+                let feed = Feed {
+                    lang,
+                    topic,
+                    archive,
+                };
+                (feed, Rendered { print, outputs })
             })
             .filter(|(feed, r)| outputs_print(output, feed) == Some(r.outputs))
             .collect();
@@ -303,30 +310,59 @@ fn publish_changed(
     let on_page: [FxHashSet<&str>; 2] = main
         .each_ref()
         .map(|ids| ids.iter().map(String::as_str).collect());
+    // Each language's articles past its feed, a document per month (RFC 5005).
+    let archives: Vec<selection::Archive> = if config.archives {
+        Lang::ALL
+            .into_iter()
+            .flat_map(|lang| {
+                selection::archives(lang, collection.older_than_newest(lang, config.limit))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let history = selection::History::of(&archives);
     let topic_prints = Lang::ALL.map(|lang| selection::topics_print(&topics, lang));
     let language_feeds = Lang::ALL.map(Feed::language);
     let planned = language_feeds
         .iter()
         .zip(&main)
-        .chain(topics.iter().map(|t| (&t.feed, &t.articles)));
+        .chain(topics.iter().map(|t| (&t.feed, &t.articles)))
+        .chain(archives.iter().map(|a| (&a.feed, &a.articles)));
+    // Fingerprinted on every core: with archives, every article is an item of some feed.
+    let planned: Vec<(&Feed, &Vec<String>)> = planned.collect();
+    let printed: Vec<u64> = {
+        use rayon::prelude::*;
+        planned
+            .par_iter()
+            .map(|&(feed, ids)| {
+                let other = feed.lang.other();
+                let items = ids.iter().filter_map(|id| {
+                    let listed = collection.listed(id)?;
+                    Some(selection::ItemPrint {
+                        id,
+                        version: listed.version,
+                        translation: selection::place(
+                            listed.has(other),
+                            on_page[other.index()].contains(id.as_str()),
+                            listed.linkless,
+                        ),
+                    })
+                });
+                let links = {
+                    use std::hash::{Hash, Hasher};
+                    let mut hasher = rustc_hash::FxHasher::default();
+                    (topic_prints[feed.lang.index()], history.links_print(feed)).hash(&mut hasher);
+                    hasher.finish()
+                };
+                selection::fingerprint(feed, links, items)
+            })
+            .collect()
+    };
     let mut prints = FxHashMap::default();
     let mut due: Vec<(&Feed, &[String])> = Vec::new();
     let mut unchanged = Vec::new();
-    for (feed, ids) in planned {
-        let other = feed.lang.other();
-        let items = ids.iter().filter_map(|id| {
-            let listed = collection.listed(id)?;
-            Some(selection::ItemPrint {
-                id,
-                version: listed.version,
-                translation: selection::place(
-                    listed.has(other),
-                    on_page[other.index()].contains(id.as_str()),
-                    listed.linkless,
-                ),
-            })
-        });
-        let print = selection::fingerprint(feed, topic_prints[feed.lang.index()], items);
+    for ((feed, ids), print) in planned.into_iter().zip(printed) {
         if memo.feeds.get(feed).is_some_and(|r| r.print == print) {
             unchanged.extend(feed.files());
         } else {
@@ -336,11 +372,13 @@ fn publish_changed(
     }
     let due_count = due.len();
     let planned = started.elapsed();
-    // Topic feeds first, a batch at a time, so that what is in memory at once (the batch's
-    // articles, its documents) stays small however many topics there are; then the language
-    // feeds, the pages and the lists that link every feed, once what they link exists.
-    let (topic_feeds, language_feeds): (Vec<_>, Vec<_>) =
-        due.into_iter().partition(|(feed, _)| feed.topic.is_some());
+    // Topic feeds and archives first, a batch at a time, so that what is in memory at once
+    // (the batch's articles, its documents) stays small however many there are; then the
+    // language feeds, the pages and the lists that link every feed, once what they link
+    // exists.
+    let (topic_feeds, language_feeds): (Vec<_>, Vec<_>) = due
+        .into_iter()
+        .partition(|(feed, _)| feed.topic.is_some() || feed.archive.is_some());
     let mut batches: Vec<&[(&Feed, &[String])]> = topic_feeds.chunks(FEEDS_AT_ONCE).collect();
     batches.push(&language_feeds);
     let last = batches.len() - 1;
@@ -367,7 +405,7 @@ fn publish_changed(
                 (*feed, articles.collect())
             })
             .collect();
-        let mut files = render::render_feeds(&config.site, feeds, &on_page, &topics)?;
+        let mut files = render::render_feeds(&config.site, feeds, &on_page, &topics, &history)?;
         if i == last {
             let due = collection.pages_due();
             let due: Vec<&Article> = due.iter().map(|a| a.as_ref()).collect();
@@ -390,11 +428,14 @@ fn publish_changed(
         })
         .collect();
     summary.removed = publish::remove_stale_pages(&config.output, &pages)?;
-    let topic_folders: FxHashSet<String> = topics.iter().map(|t| t.feed.folder()).collect();
-    summary.removed.extend(publish::remove_stale_topics(
-        &config.output,
-        &topic_folders,
-    )?);
+    let folders: FxHashSet<String> = topics
+        .iter()
+        .map(|t| t.feed.folder())
+        .chain(archives.iter().map(|a| a.feed.folder()))
+        .collect();
+    summary
+        .removed
+        .extend(publish::remove_stale_feeds(&config.output, &folders)?);
     collection.pages_published();
     summary.outputs = published
         .iter()

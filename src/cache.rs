@@ -25,7 +25,7 @@ use crate::config::Config;
 
 const MAGIC: &[u8; 8] = b"bifeed\0C";
 /// Raised whenever what the cache holds changes meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const HEADER: usize = MAGIC.len() + 8 + 8 + 4;
 
 /// What the cache holds.

@@ -39,6 +39,9 @@ pub struct Config {
     pub topics: TopicSettings,
     /// The folder of the articles cache (see `crate::cache`); `None`: no cache.
     pub cache: Option<PathBuf>,
+    /// Whether each language's articles past its feed are published in monthly archive
+    /// documents (RFC 5005).
+    pub archives: bool,
 }
 
 /// Which keywords get a feed of their own.
@@ -188,6 +191,7 @@ impl Default for Config {
             serve: ServeSettings::default(),
             topics: TopicSettings::default(),
             cache: None,
+            archives: true,
             site: Site {
                 id_prefix: default_id_prefix(&base_url),
                 base_url,
@@ -272,6 +276,9 @@ impl Config {
         config.cache = raw.cache.map(at);
         if let Some(limit) = raw.limit {
             config.limit = limit;
+        }
+        if let Some(archives) = raw.archives {
+            config.archives = archives;
         }
         if let Some(Offset(zone)) = raw.timezone {
             config.timezone = zone;
@@ -374,6 +381,7 @@ struct RawConfig {
     serve: Option<RawServe>,
     topics: Option<RawTopics>,
     websub: Option<RawWebSub>,
+    archives: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

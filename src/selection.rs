@@ -72,12 +72,40 @@ pub fn feed_path(lang: Lang, format: Format) -> String {
     Feed::language(lang).path(format.file_name())
 }
 
-/// A feed people subscribe to: a language's, or one topic's within a language. Each has a
-/// folder of its own holding it in every [`Format`] and its page ([`FEED_PAGE`]).
+/// The folder, per language, of the archive documents (`zh/archive/2024-05/`).
+pub const ARCHIVE_DIR: &str = "archive";
+
+/// A feed people subscribe to: a language's, or one topic's within a language; or one month
+/// of a language's history, an archive document (RFC 5005). Each has a folder of its own
+/// holding it in its [`Feed::formats`] and its page ([`FEED_PAGE`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Feed {
     pub lang: Lang,
     pub topic: Option<TopicName>,
+    pub archive: Option<Month>,
+}
+
+/// A month of article dates, in the articles' time zone: what an archive document holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Month {
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u32,
+}
+
+impl Month {
+    pub fn of(date: &DateTime<FixedOffset>) -> Month {
+        use chrono::Datelike;
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// Its folder name, `2024-05`: sorts as the months do.
+    pub fn slug(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
 }
 
 /// A topic as people see it and as its folder is named.
@@ -91,14 +119,46 @@ pub struct TopicName {
 
 impl Feed {
     pub fn language(lang: Lang) -> Feed {
-        Feed { lang, topic: None }
+        Feed {
+            lang,
+            topic: None,
+            archive: None,
+        }
     }
 
-    /// The feed's folder relative to the output folder, as on disk (`zh`, `zh/topics/宜春`).
+    pub fn topic(lang: Lang, topic: TopicName) -> Feed {
+        Feed {
+            lang,
+            topic: Some(topic),
+            archive: None,
+        }
+    }
+
+    pub fn archive(lang: Lang, month: Month) -> Feed {
+        Feed {
+            lang,
+            topic: None,
+            archive: Some(month),
+        }
+    }
+
+    /// The feed's folder relative to the output folder, as on disk (`zh`, `zh/topics/宜春`,
+    /// `zh/archive/2024-05`).
     pub fn folder(&self) -> String {
-        match &self.topic {
-            None => self.lang.dir().to_string(),
-            Some(t) => format!("{}/{TOPICS_DIR}/{}", self.lang.dir(), t.slug),
+        match (&self.topic, self.archive) {
+            (Some(t), _) => format!("{}/{TOPICS_DIR}/{}", self.lang.dir(), t.slug),
+            (None, Some(month)) => format!("{}/{ARCHIVE_DIR}/{}", self.lang.dir(), month.slug()),
+            (None, None) => self.lang.dir().to_string(),
+        }
+    }
+
+    /// The formats it is written in: every one, but for an archive document only those that
+    /// RFC 5005 archives are defined for (Atom, and RSS with the same elements).
+    pub fn formats(&self) -> &'static [Format] {
+        if self.archive.is_some() {
+            &[Format::Rss, Format::Atom]
+        } else {
+            &Format::ALL
         }
     }
 
@@ -110,9 +170,9 @@ impl Feed {
     /// The files bifeed writes in the feed's folder (each format and the page), relative to
     /// the output folder: what is published, and what goes when the feed does.
     pub fn files(&self) -> impl Iterator<Item = String> + '_ {
-        Format::ALL
-            .into_iter()
-            .map(Format::file_name)
+        self.formats()
+            .iter()
+            .map(|f| f.file_name())
             .chain([FEED_PAGE])
             .map(|file| self.path(file))
     }
@@ -268,10 +328,7 @@ pub fn topics<'a, W: AsRef<str>>(
                 .max_by(|a, b| a.1.cmp(&b.1).then_with(|| word(b.0).cmp(word(a.0))))
                 .map_or_else(|| slug.clone(), |(s, _)| word(*s).to_string());
             Topic {
-                feed: Feed {
-                    lang,
-                    topic: Some(TopicName { slug, name }),
-                },
+                feed: Feed::topic(lang, TopicName { slug, name }),
                 articles: t.members.into_iter().map(String::from).collect(),
             }
         })
@@ -343,23 +400,125 @@ pub struct ItemPrint<'a> {
     pub translation: Place,
 }
 
-/// What a feed's documents are made of: its name, its items, and the topics of its language
-/// (which its page's keywords link to). Equal fingerprints, equal documents, for one config
-/// and one program: a build renders only the feeds whose fingerprint changed.
+/// What a feed's documents are made of: its name, its items, and the other documents they
+/// link (`links`: the topics of its language, which its page's keywords link to, and the
+/// archive documents it links, see [`History::links_print`]). Equal fingerprints, equal
+/// documents, for one config and one program: a build renders only the feeds whose
+/// fingerprint changed.
 pub fn fingerprint<'a>(
     feed: &Feed,
-    topics: u64,
+    links: u64,
     items: impl IntoIterator<Item = ItemPrint<'a>>,
 ) -> u64 {
     use std::hash::{Hash, Hasher};
     // FxHasher: the same on every run, as fingerprints are kept in the articles cache.
     let mut hasher = rustc_hash::FxHasher::default();
     feed.hash(&mut hasher);
-    topics.hash(&mut hasher);
+    links.hash(&mut hasher);
     for item in items {
         item.hash(&mut hasher);
     }
     hasher.finish()
+}
+
+/// One month of a language's history, an archive document (RFC 5005), and the articles it
+/// holds (ids, newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Archive {
+    pub feed: Feed,
+    pub articles: Vec<String>,
+}
+
+/// The archive documents of a language: every article its feed does not hold, one document
+/// per month of their dates. `older` are those articles, newest first, as the language's
+/// feed orders them (ties by id); the archives come newest month first.
+///
+/// Following `prev-archive` from the feed through them meets every article once: the feed
+/// holds the newest, the archives the rest. An article leaving the feed is older than
+/// every one still in it and newer than every archived one, so it lands in the newest
+/// archive (or starts a newer one): older archives change only when an article of their
+/// month is added, edited or removed.
+pub fn archives<'a>(
+    lang: Lang,
+    older: impl IntoIterator<Item = (&'a str, DateTime<FixedOffset>)>,
+) -> Vec<Archive> {
+    let mut archives: Vec<Archive> = Vec::new();
+    for (id, date) in older {
+        let month = Month::of(&date);
+        match archives.last_mut() {
+            Some(archive) if archive.feed.archive == Some(month) => {
+                archive.articles.push(id.to_string());
+            }
+            _ => archives.push(Archive {
+                feed: Feed::archive(lang, month),
+                articles: vec![id.to_string()],
+            }),
+        }
+    }
+    archives
+}
+
+/// The months each language has an archive document for, newest first: what the feeds,
+/// the archives and the language pages link.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    months: [Vec<Month>; 2],
+}
+
+impl History {
+    pub fn of(archives: &[Archive]) -> History {
+        let mut history = History::default();
+        for archive in archives {
+            if let Some(month) = archive.feed.archive {
+                history.months[archive.feed.lang.index()].push(month);
+            }
+        }
+        for months in &mut history.months {
+            months.sort_unstable_by(|a, b| b.cmp(a));
+            months.dedup();
+        }
+        history
+    }
+
+    /// A language's archive months, newest first.
+    pub fn months(&self, lang: Lang) -> &[Month] {
+        &self.months[lang.index()]
+    }
+
+    /// The archive a feed's `prev-archive` names: for a language's feed its newest archive,
+    /// for an archive the month before it that has one.
+    pub fn previous(&self, feed: &Feed) -> Option<Month> {
+        let months = self.months(feed.lang);
+        match (&feed.topic, feed.archive) {
+            (Some(_), _) => None,
+            (None, None) => months.first().copied(),
+            (None, Some(month)) => months.iter().copied().find(|m| *m < month),
+        }
+    }
+
+    /// The archive an archive's `next-archive` names: the month after it that has one.
+    pub fn next(&self, feed: &Feed) -> Option<Month> {
+        let month = feed.archive?;
+        self.months(feed.lang)
+            .iter()
+            .rev()
+            .copied()
+            .find(|m| *m > month)
+    }
+
+    /// A fingerprint of the archives `feed`'s documents link, for [`fingerprint`]: a
+    /// language's feed links its newest archive and its page every month; an archive its
+    /// neighbours.
+    pub fn links_print(&self, feed: &Feed) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        match (&feed.topic, feed.archive) {
+            (Some(_), _) => {}
+            (None, None) => self.months(feed.lang).hash(&mut hasher),
+            (None, Some(_)) => (self.previous(feed), self.next(feed)).hash(&mut hasher),
+        }
+        hasher.finish()
+    }
 }
 
 /// A fingerprint of a language's topics, for [`fingerprint`].

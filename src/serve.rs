@@ -341,6 +341,9 @@ async fn serve(
     Ok(())
 }
 
+/// `Cache-Control` of the archive documents that no longer take new articles.
+const ARCHIVE_CACHE_CONTROL: &str = "public, max-age=86400";
+
 /// What is served: the files the watcher last published, wherever the config put them.
 struct Files {
     published: PublishedFiles,
@@ -373,6 +376,33 @@ impl Files {
             .files
             .contains(&rel)
             .then(|| (published.folder.clone(), rel))
+    }
+
+    /// How long a client may keep `rel` unasked: `serve.cache_max_age_secs`, but a day for
+    /// an archive document (RFC 5005) older than its language's newest. Those change only
+    /// when an article of their month is edited; the newest takes every article that leaves
+    /// the feed, so it is kept no longer than the feed.
+    fn cache_control_of(&self, rel: &str) -> HeaderValue {
+        let mut parts = rel.splitn(3, '/');
+        let (Some(lang), Some(crate::selection::ARCHIVE_DIR), Some(rest)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return self.cache_control.clone();
+        };
+        let prefix = format!("{lang}/{}/", crate::selection::ARCHIVE_DIR);
+        let published = crate::watch::published(&self.published);
+        let newest = published
+            .files
+            .range(prefix.clone()..)
+            .take_while(|f| f.starts_with(&prefix))
+            .last()
+            .and_then(|f| f[prefix.len()..].split('/').next());
+        let month = rest.split('/').next();
+        if newest.is_some() && newest != month {
+            HeaderValue::from_static(ARCHIVE_CACHE_CONTROL)
+        } else {
+            self.cache_control.clone()
+        }
     }
 
     /// The `Link` header of a published feed when the config names WebSub hubs: the hubs and
@@ -475,7 +505,7 @@ async fn answer(files: &Files, mut request: Request) -> Response {
         if let Some(media_type) = Files::media_type(&rel) {
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
         }
-        headers.insert(header::CACHE_CONTROL, files.cache_control.clone());
+        headers.insert(header::CACHE_CONTROL, files.cache_control_of(&rel));
         if let Some(links) = files.links(&rel) {
             headers.insert(header::LINK, links);
         }

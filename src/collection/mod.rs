@@ -682,6 +682,21 @@ impl Collection {
             .map(|rank| rank.id.as_str())
     }
 
+    /// The articles with a version in `lang` past its newest `limit`, newest first (ties by
+    /// id), with their dates: what the language's archive documents hold. None when
+    /// `limit` is 0 (the feed holds every article).
+    pub fn older_than_newest(
+        &self,
+        lang: Lang,
+        limit: usize,
+    ) -> impl Iterator<Item = (&str, DateTime<FixedOffset>)> {
+        let skip = if limit == 0 { usize::MAX } else { limit };
+        self.index.newest[lang.index()]
+            .iter()
+            .skip(skip)
+            .map(|rank| (rank.id.as_str(), rank.date.0))
+    }
+
     /// What is known of the article `id` without its text (see [`Listed`]).
     pub fn listed(&self, id: &str) -> Option<Listed> {
         let key = self.index.by_id.get(id)?.last()?;

@@ -206,23 +206,46 @@ pub fn published_topics(out: &Path, lang: Lang) -> FxHashSet<String> {
         .collect()
 }
 
-/// Removes the topic feeds whose folder (`zh/topics/<topic>`, relative to `out`) `keep`
-/// does not hold: their topic has no article left (or topic feeds were turned off). Only the
-/// files bifeed writes there are removed, then the folder if that left it empty.
-pub fn remove_stale_topics(
+/// The archive documents a language has published: the months of the folders of its
+/// archive folder named as a month is (`2024-05`).
+fn published_archives(out: &Path, lang: Lang) -> Vec<selection::Month> {
+    let dir = out.join(lang.dir()).join(selection::ARCHIVE_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let name = entry.file_name().into_string().ok()?;
+            let (year, month) = name.split_once('-')?;
+            let month = selection::Month {
+                year: year.parse().ok()?,
+                month: month.parse().ok()?,
+            };
+            (entry.file_type().ok()?.is_dir() && month.slug() == name).then_some(month)
+        })
+        .collect()
+}
+
+/// Removes the topic feeds and archive documents whose folder (`zh/topics/<topic>`,
+/// `zh/archive/<month>`, relative to `out`) `keep` does not hold: their topic has no article
+/// left (or topic feeds were turned off), their month's articles are all in the feed now (or
+/// gone). Only the files bifeed writes there are removed, then the folder if that left it
+/// empty.
+pub fn remove_stale_feeds(
     out: &Path,
     keep: &FxHashSet<String>,
 ) -> Result<Vec<String>, PublishError> {
     let mut removed = Vec::new();
     for lang in Lang::ALL {
-        for slug in published_topics(out, lang) {
-            let feed = selection::Feed {
-                lang,
-                topic: Some(selection::TopicName {
-                    name: slug.clone(),
-                    slug,
-                }),
-            };
+        let topics = published_topics(out, lang).into_iter().map(|slug| {
+            let name = slug.clone();
+            selection::Feed::topic(lang, selection::TopicName { slug, name })
+        });
+        let archives = published_archives(out, lang)
+            .into_iter()
+            .map(|month| selection::Feed::archive(lang, month));
+        for feed in topics.chain(archives) {
             let folder = feed.folder();
             if keep.contains(&folder) {
                 continue;

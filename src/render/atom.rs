@@ -23,8 +23,8 @@ pub(super) fn render(site: &Site, meta: &Channel, items: &[Item]) -> Result<Vec<
         link(meta.url(site, FEED_PAGE), "alternate", "text/html", None),
     ];
     // The same feed in the other language, so readers can offer the switch (a topic is a
-    // keyword of one language: it has none).
-    if meta.feed.topic.is_none() {
+    // keyword of one language: it has none; nor has an archive).
+    if meta.feed.topic.is_none() && meta.feed.archive.is_none() {
         links.push(link(
             site.url_of(&feed_path(other, Format::Atom)),
             "alternate",
@@ -32,13 +32,19 @@ pub(super) fn render(site: &Site, meta: &Channel, items: &[Item]) -> Result<Vec<
             Some(other.tag()),
         ));
     }
+    // RFC 5005: where the history goes on (and, in an archive, the feed it belongs to).
+    links.extend(
+        meta.history_links(site, Format::Atom)
+            .into_iter()
+            .map(|(rel, href)| link(href, rel, Format::Atom.media_type(), None)),
+    );
     // WebSub (section 4): the hubs, next to the self link a subscription names.
     links.extend(site.hubs.iter().map(|hub| Link {
         href: hub.to_string(),
         rel: "hub".to_string(),
         ..Link::default()
     }));
-    let feed = Feed {
+    let mut feed = Feed {
         title: Text::plain(meta.title.clone()),
         subtitle: Some(Text::plain(meta.description.clone())),
         id: meta.id.clone(),
@@ -58,6 +64,19 @@ pub(super) fn render(site: &Site, meta: &Channel, items: &[Item]) -> Result<Vec<
         entries: items.iter().map(|item| entry(meta, item)).collect(),
         ..Feed::default()
     };
+    if meta.feed.archive.is_some() {
+        let marker = atom_syndication::extension::Extension {
+            name: super::ARCHIVE_MARKER.to_string(),
+            ..Default::default()
+        };
+        let extensions = [(
+            "fh".to_string(),
+            [("archive".to_string(), vec![marker])].into(),
+        )];
+        let namespaces = super::history_namespace();
+        feed.namespaces = namespaces;
+        feed.extensions = extensions.into();
+    }
     let config = WriteConfig {
         write_document_declaration: true,
         indent_size: Some(2),

@@ -11,7 +11,10 @@ use rustc_hash::FxHashSet;
 
 use super::html::{self, attribute as esc};
 use super::page::human_date;
-use super::{Channel, FEED_PAGE, Feed, Format, INDEX_PAGE, Item, Site, anchor, feed_url_path};
+use super::{
+    Channel, FEED_PAGE, Feed, Format, INDEX_PAGE, Item, Month, Site, anchor, feed_url_path,
+    month_label,
+};
 use crate::lang::Lang;
 use crate::selection::{TopicName, topic_slug};
 
@@ -32,6 +35,9 @@ pub(super) fn render(
         html::escape(&meta.title)
     ));
     for format in [Format::Atom, Format::Json] {
+        if !meta.feed.formats().contains(&format) {
+            continue;
+        }
         page.push_str(&format!(
             "<link rel=\"alternate\" type=\"{}\" title=\"{}\" href=\"{}\">\n",
             format.media_type(),
@@ -39,7 +45,7 @@ pub(super) fn render(
             esc(&meta.url(site, format.file_name()))
         ));
     }
-    if meta.feed.topic.is_none() {
+    if meta.feed.topic.is_none() && meta.feed.archive.is_none() {
         for l in Lang::ALL {
             page.push_str(&format!(
                 "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
@@ -60,7 +66,7 @@ pub(super) fn render(
         html::escape(&meta.description)
     ));
     let other = lang.other();
-    if meta.feed.topic.is_some() {
+    if meta.feed.topic.is_some() || meta.feed.archive.is_some() {
         page.push_str(&format!(
             "<a href=\"{}\">{}</a> · ",
             esc(&site.url_of(&Feed::language(lang).path(FEED_PAGE))),
@@ -77,6 +83,9 @@ pub(super) fn render(
     }
     page.push_str(words.subscribe);
     for format in [Format::Atom, Format::Rss, Format::Json] {
+        if !meta.feed.formats().contains(&format) {
+            continue;
+        }
         page.push_str(&format!(
             " <a href=\"{}\" type=\"{}\">{}</a>",
             esc(&meta.url(site, format.file_name())),
@@ -84,7 +93,9 @@ pub(super) fn render(
             format.label()
         ));
     }
-    page.push_str("</nav>\n</header>\n<main>\n");
+    page.push_str("</nav>\n");
+    history_nav(&mut page, site, meta, &words);
+    page.push_str("</header>\n<main>\n");
     if items.is_empty() {
         page.push_str(&format!("<p>{}</p>\n", words.empty));
     }
@@ -97,6 +108,41 @@ pub(super) fn render(
         html::escape(&format!("{} · {}", site.zh.title, site.en.title))
     ));
     page.into_bytes()
+}
+
+/// The way into the history: a language's page lists the months of its archive; an
+/// archive's page names the months before and after it.
+fn history_nav(page: &mut String, site: &Site, meta: &Channel, words: &Words) {
+    let lang = meta.lang();
+    let month_link = |month: Month| {
+        format!(
+            "<a href=\"{}\">{}</a>",
+            esc(&site.url_of(&Feed::archive(lang, month).path(FEED_PAGE))),
+            html::escape(&month_label(lang, month))
+        )
+    };
+    if !meta.months.is_empty() {
+        let months: Vec<String> = meta.months.iter().map(|&m| month_link(m)).collect();
+        page.push_str(&format!(
+            "<nav class=\"history\">{} {}</nav>\n",
+            words.earlier,
+            months.join(" · ")
+        ));
+    } else if meta.feed.archive.is_some() {
+        let around: Vec<String> = [
+            meta.previous.map(|m| format!("← {}", month_link(m))),
+            meta.next.map(|m| format!("{} →", month_link(m))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !around.is_empty() {
+            page.push_str(&format!(
+                "<nav class=\"history\">{}</nav>\n",
+                around.join(" · ")
+            ));
+        }
+    }
 }
 
 fn item_html(
@@ -132,13 +178,13 @@ fn item_html(
             let topic = topic_slug(keyword).filter(|s| topics.contains(s.as_str()));
             match topic {
                 Some(slug) => {
-                    let feed = Feed {
+                    let feed = Feed::topic(
                         lang,
-                        topic: Some(TopicName {
+                        TopicName {
                             slug,
                             name: keyword.clone(),
-                        }),
-                    };
+                        },
+                    );
                     page.push_str(&format!(
                         "<li><a href=\"{}\">{}</a></li>",
                         esc(&site.url_of(&feed_url_path(&feed, FEED_PAGE))),
@@ -179,6 +225,8 @@ struct Words {
     source: &'static str,
     read: &'static str,
     empty: &'static str,
+    /// What introduces the list of archive months.
+    earlier: &'static str,
     /// The language's name in itself: the label of a link to a translation into it.
     this_language: &'static str,
 }
@@ -192,6 +240,7 @@ impl Words {
                 source: "原文",
                 read: "全文",
                 empty: "暂无新闻。",
+                earlier: "往期：",
                 this_language: "中文",
             },
             Lang::En => Words {
@@ -200,6 +249,7 @@ impl Words {
                 source: "Source",
                 read: "Full text",
                 empty: "No news yet.",
+                earlier: "Earlier:",
                 this_language: "English",
             },
         }

@@ -20,8 +20,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::article::{Article, Version};
 use crate::lang::Lang;
 use crate::selection::{
-    self, FEED_PAGE, Feed, Format, INDEX_PAGE, OPML_FILE, PAGES_DIR, Place, TOPICS_DIR,
-    TOPICS_OPML_FILE, Topic, feed_path, page_path,
+    self, FEED_PAGE, Feed, Format, History, INDEX_PAGE, Month, OPML_FILE, PAGES_DIR, Place,
+    TOPICS_DIR, TOPICS_OPML_FILE, Topic, feed_path, page_path,
 };
 use crate::site::{ID_ESCAPE, Site};
 
@@ -85,30 +85,65 @@ pub struct FeedFile {
     pub bytes: Vec<u8>,
 }
 
-/// What a feed says about itself, in every format: title, id, where it and its page are.
+/// What a feed says about itself, in every format: title, id, where it and its page are,
+/// and the archive documents it links (RFC 5005).
 struct Channel<'a> {
     feed: &'a Feed,
     title: String,
     description: String,
     id: String,
+    /// What its items' ids start with: its own id, but for an archive document the
+    /// language feed's, since RFC 5005 archives hold the feed's own entries.
+    items_id: String,
+    /// The archive its `prev-archive` names (for a language's feed, the newest)...
+    previous: Option<Month>,
+    /// ...and for an archive, its `next-archive`.
+    next: Option<Month>,
+    /// For a language's feed, every month of its history (its page links them).
+    months: &'a [Month],
 }
 
 impl<'a> Channel<'a> {
-    fn new(site: &Site, feed: &'a Feed) -> Channel<'a> {
+    fn new(site: &Site, feed: &'a Feed, history: &'a History) -> Channel<'a> {
         let language = site.channel(feed.lang);
-        match &feed.topic {
-            None => Channel {
-                feed,
-                title: language.title.clone(),
-                description: language.description.clone(),
-                id: site.feed_id(feed.lang),
-            },
-            Some(topic) => Channel {
-                feed,
-                title: format!("{} · {}", language.title, topic.name),
-                description: format!("{} · {}", language.description, topic.name),
-                // Its folder as in its URLs, after the prefix, as a language's feed id is.
-                id: format!("{}{}", site.id_prefix, url_folder(feed)),
+        let (title, description, id) = match (&feed.topic, feed.archive) {
+            (None, None) => (
+                language.title.clone(),
+                language.description.clone(),
+                site.feed_id(feed.lang),
+            ),
+            (topic, month) => {
+                let name = match (topic, month) {
+                    (Some(topic), _) => topic.name.clone(),
+                    (None, Some(month)) => month_label(feed.lang, month),
+                    (None, None) => String::new(),
+                };
+                (
+                    format!("{} · {name}", language.title),
+                    format!("{} · {name}", language.description),
+                    // Its folder as in its URLs, after the prefix, as a language's feed id is.
+                    format!("{}{}", site.id_prefix, url_folder(feed)),
+                )
+            }
+        };
+        let items_id = if feed.archive.is_some() {
+            site.feed_id(feed.lang)
+        } else {
+            id.clone()
+        };
+        let is_language = feed.topic.is_none() && feed.archive.is_none();
+        Channel {
+            feed,
+            title,
+            description,
+            id,
+            items_id,
+            previous: history.previous(feed),
+            next: history.next(feed),
+            months: if is_language {
+                history.months(feed.lang)
+            } else {
+                &[]
             },
         }
     }
@@ -119,11 +154,11 @@ impl<'a> Channel<'a> {
 
     /// An item's id: the feed's id and the article's. A topic feed's items have ids of their
     /// own: readers that merge items with one id across feeds (newsboat, tt-rss) would show
-    /// an article of two topics in only one of them.
+    /// an article of two topics in only one of them. An archive's are its language feed's.
     fn item_id(&self, article_id: &str) -> String {
         format!(
             "{}/{}",
-            self.id,
+            self.items_id,
             percent_encoding::utf8_percent_encode(article_id, ID_ESCAPE)
         )
     }
@@ -132,7 +167,62 @@ impl<'a> Channel<'a> {
     fn url(&self, site: &Site, file: &str) -> String {
         site.url_of(&feed_url_path(self.feed, file))
     }
+
+    /// The RFC 5005 links of the feed in `format`, as (relation, URL): an archive names the
+    /// subscription feed it belongs to (`current`) and the archives around it; a language's
+    /// feed its newest archive.
+    fn history_links(&self, site: &Site, format: Format) -> Vec<(&'static str, String)> {
+        let lang = self.lang();
+        let archive = |month| site.url_of(&Feed::archive(lang, month).path(format.file_name()));
+        let mut links = Vec::new();
+        if self.feed.archive.is_some() {
+            links.push(("current", site.url_of(&feed_path(lang, format))));
+        }
+        links.extend(self.previous.map(|m| ("prev-archive", archive(m))));
+        links.extend(self.next.map(|m| ("next-archive", archive(m))));
+        links
+    }
 }
+
+/// A month as a page or title names it: `2024年5月`, `May 2024`.
+fn month_label(lang: Lang, month: Month) -> String {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match lang {
+        Lang::Zh => format!("{}年{}月", month.year, month.month),
+        Lang::En => {
+            let name = NAMES
+                .get(month.month as usize - 1)
+                .copied()
+                .unwrap_or_default();
+            format!("{name} {}", month.year)
+        }
+    }
+}
+
+/// The RFC 5005 namespace (`fh:archive`, marking an archive document).
+const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
+
+/// The namespace declaration an archive document needs for its marker, `<fh:archive/>`
+/// (RFC 5005, section 4), which each format's module adds as its writer crate takes it.
+fn history_namespace() -> std::collections::BTreeMap<String, String> {
+    [("fh".to_string(), HISTORY_NS.to_string())].into()
+}
+
+/// The marker's qualified name.
+const ARCHIVE_MARKER: &str = "fh:archive";
 
 /// A file of a feed's folder as a URL path relative to the site (the topic percent-encoded).
 fn feed_url_path(feed: &Feed, file: &str) -> String {
@@ -184,7 +274,7 @@ pub fn render(
             .collect();
         feeds.push((&topic.feed, chosen));
     }
-    let mut files = render_feeds(site, feeds, &on_page, topics)?;
+    let mut files = render_feeds(site, feeds, &on_page, topics, &History::default())?;
     files.extend(site_files(site, topics));
     Ok(files)
 }
@@ -192,12 +282,14 @@ pub fn render(
 /// Renders the given feeds, each in every format with its page, whose items are the given
 /// articles in order (those without a version in the feed's language are left out).
 /// `on_page` holds, per language, the ids its page shows (where translations link); `topics`
-/// every topic feed of the site (where keywords link).
+/// every topic feed of the site (where keywords link); `history` every archive document
+/// (which feeds and archives link).
 pub fn render_feeds(
     site: &Site,
     feeds: Vec<(&Feed, Vec<&Article>)>,
     on_page: &[FxHashSet<&str>; 2],
     topics: &[Topic],
+    history: &History,
 ) -> Result<Vec<FeedFile>, RenderError> {
     use rayon::prelude::*;
     let places = Places::new(site, on_page);
@@ -216,10 +308,10 @@ pub fn render_feeds(
                 .into_iter()
                 .filter_map(|a| Some((a, a.version(lang)?)))
                 .collect();
-            let channel = Channel::new(site, feed);
+            let channel = Channel::new(site, feed, history);
             let items = items(site, &channel, chosen, &places);
             let mut files = Vec::with_capacity(4);
-            for format in Format::ALL {
+            for &format in feed.formats() {
                 let bytes = match format {
                     Format::Rss => rss::render(site, &channel, &items)?,
                     Format::Atom => atom::render(site, &channel, &items)?,

@@ -89,8 +89,9 @@ fn write_topics(w: &mut Writer<Vec<u8>>, site: &Site, topics: &[Topic]) -> std::
             ("title", channel.title.as_str()),
             ("language", lang.tag()),
         ])))?;
+        let history = crate::selection::History::default();
         for topic in topics {
-            let meta = Channel::new(site, &topic.feed);
+            let meta = Channel::new(site, &topic.feed, &history);
             let url = meta.url(site, format.file_name());
             let page = meta.url(site, FEED_PAGE);
             w.write_event(Event::Empty(BytesStart::new("outline").with_attributes([

@@ -11,7 +11,7 @@ use super::{
 
 pub(super) fn render(site: &Site, meta: &Meta, items: &[FeedItem]) -> Result<Vec<u8>, RenderError> {
     let lang = meta.lang();
-    let channel = Channel {
+    let mut channel = Channel {
         title: meta.title.clone(),
         link: meta.url(site, FEED_PAGE),
         description: meta.description.clone(),
@@ -26,6 +26,16 @@ pub(super) fn render(site: &Site, meta: &Meta, items: &[FeedItem]) -> Result<Vec
                 mime_type: Some(Format::Rss.media_type().to_string()),
                 ..Link::default()
             })
+            .chain(
+                meta.history_links(site, Format::Rss)
+                    .into_iter()
+                    .map(|(rel, href)| Link {
+                        href,
+                        rel: rel.to_string(),
+                        mime_type: Some(Format::Rss.media_type().to_string()),
+                        ..Link::default()
+                    }),
+            )
             .chain(site.hubs.iter().map(|hub| Link {
                 href: hub.to_string(),
                 rel: "hub".to_string(),
@@ -36,6 +46,19 @@ pub(super) fn render(site: &Site, meta: &Meta, items: &[FeedItem]) -> Result<Vec
         items: items.iter().map(|item| rss_item(meta, item)).collect(),
         ..Channel::default()
     };
+    if meta.feed.archive.is_some() {
+        let marker = rss::extension::Extension {
+            name: super::ARCHIVE_MARKER.to_string(),
+            ..Default::default()
+        };
+        let extensions = [(
+            "fh".to_string(),
+            [("archive".to_string(), vec![marker])].into(),
+        )];
+        let namespaces = super::history_namespace();
+        channel.namespaces = namespaces;
+        channel.extensions = extensions.into();
+    }
     let size: usize = items
         .iter()
         .map(|i| i.content.len() + i.summary.len() + 1024)

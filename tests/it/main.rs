@@ -6,6 +6,7 @@
 mod common;
 
 mod abuse;
+mod archives;
 mod bad_input;
 mod build;
 mod cache;

@@ -50,8 +50,16 @@ fn feed_pages(out: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-fn every_page_shows_its_feeds_items(articles: &str) {
+/// [`common::site_with_topics`] with five items per feed: the rest go to monthly archives,
+/// whose pages are checked too.
+fn site_with_archives(articles: &str) -> common::Site {
     let site = common::site_with_topics(articles);
+    site.config("base_url: https://news.example.com/\nlimit: 5\ntopics:\n  min_articles: 2\n");
+    site
+}
+
+fn every_page_shows_its_feeds_items(articles: &str) {
+    let site = site_with_archives(articles);
     site.build();
     let out = site.out();
     let pages = feed_pages(&out);
@@ -163,8 +171,9 @@ fn pages_pass_the_w3c_html_checker() {
         return;
     };
     for articles in ["articles", "tests/corpus"] {
-        let site = common::site_with_topics(articles);
+        let site = site_with_archives(articles);
         site.build();
+        assert!(site.out().join("zh/archive").is_dir());
         let pages: Vec<String> = common::tree(&site.out())
             .into_keys()
             .filter(|p| p.ends_with(".html"))
