@@ -42,6 +42,49 @@ pub struct Config {
     /// Whether each language's articles past its feed are published in monthly archive
     /// documents (RFC 5005).
     pub archives: bool,
+    pub websub: WebSubSettings,
+}
+
+/// WebSub: the hubs told of changed feeds, and `serve`'s own hub.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebSubSettings {
+    /// Hubs elsewhere, told of every changed feed (the feeds name them, with the built-in
+    /// hub, in `Site::hubs`).
+    pub hubs: Vec<Url>,
+    /// Whether `serve` is a hub itself, at `/hub`.
+    pub builtin: bool,
+    /// Networks a subscriber's callback may be in although they are not public (loopback,
+    /// private, link-local): the built-in hub refuses those otherwise.
+    pub allow_callbacks: Vec<ipnet::IpNet>,
+    /// The SQLite file of the built-in hub's subscriptions; `None`: the user's state folder.
+    pub database: Option<PathBuf>,
+    /// Subscriptions the built-in hub takes, per feed and in all.
+    pub max_per_feed: usize,
+    pub max_subscriptions: usize,
+}
+
+impl Default for WebSubSettings {
+    fn default() -> Self {
+        WebSubSettings {
+            hubs: Vec::new(),
+            builtin: false,
+            allow_callbacks: Vec::new(),
+            database: None,
+            max_per_feed: 1_000,
+            max_subscriptions: 100_000,
+        }
+    }
+}
+
+impl WebSubSettings {
+    /// The hubs every feed names: the configured ones, then the built-in one.
+    fn advertised(&self, base_url: &Url) -> Vec<Url> {
+        let builtin = self
+            .builtin
+            .then(|| base_url.join(crate::hub::PATH.trim_start_matches('/')).ok())
+            .flatten();
+        self.hubs.iter().cloned().chain(builtin).collect()
+    }
 }
 
 /// Which keywords get a feed of their own.
@@ -137,6 +180,8 @@ impl Sources {
             .filter(|_| !config.base_url_configured)
         {
             config.site.base_url = with_trailing_slash(url);
+            // The built-in hub is where the feeds are served.
+            config.site.hubs = config.websub.advertised(&config.site.base_url);
         }
         config.check_layout()?;
         Ok(config)
@@ -192,6 +237,7 @@ impl Default for Config {
             topics: TopicSettings::default(),
             cache: None,
             archives: true,
+            websub: WebSubSettings::default(),
             site: Site {
                 id_prefix: default_id_prefix(&base_url),
                 base_url,
@@ -331,13 +377,30 @@ impl Config {
                 uri: author.uri.map(|u| u.0),
             };
         }
-        if let Some(hubs) = raw.websub.and_then(|w| w.hubs) {
-            for WebUrl(hub) in hubs {
-                if !site.hubs.contains(&hub) {
-                    site.hubs.push(hub);
+        if let Some(websub) = raw.websub {
+            let settings = &mut config.websub;
+            for WebUrl(hub) in websub.hubs.unwrap_or_default() {
+                if !settings.hubs.contains(&hub) {
+                    settings.hubs.push(hub);
                 }
             }
+            settings.builtin = websub.builtin.unwrap_or(false);
+            settings.allow_callbacks = websub
+                .allow_callbacks
+                .unwrap_or_default()
+                .into_iter()
+                .map(|n| n.0)
+                .collect();
+            settings.database = websub.database.map(at);
+            if let Some(max) = websub.max_per_feed {
+                settings.max_per_feed = max.0 as usize;
+            }
+            if let Some(max) = websub.max_subscriptions {
+                settings.max_subscriptions = max.0 as usize;
+            }
         }
+        let site = &mut config.site;
+        site.hubs = config.websub.advertised(&site.base_url);
         for (raw, channel) in [(raw.zh, &mut site.zh), (raw.en, &mut site.en)] {
             let Some(raw) = raw else { continue };
             if let Some(title) = raw.title {
@@ -388,6 +451,25 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawWebSub {
     hubs: Option<Vec<WebUrl>>,
+    builtin: Option<bool>,
+    allow_callbacks: Option<Vec<Network>>,
+    database: Option<PathBuf>,
+    max_per_feed: Option<Bounded<1, 1_000_000>>,
+    max_subscriptions: Option<Bounded<1, 100_000_000>>,
+}
+
+/// A network in CIDR notation (`127.0.0.1/32`, `fd00::/8`).
+#[derive(Debug)]
+struct Network(ipnet::IpNet);
+
+impl<'de> Deserialize<'de> for Network {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(Validated("a network like 127.0.0.1/32", |text| {
+            text.parse::<ipnet::IpNet>()
+                .map(Network)
+                .map_err(|_| format!("`{text}` is not a network like 127.0.0.1/32"))
+        }))
+    }
 }
 
 #[derive(Debug, Deserialize)]

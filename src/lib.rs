@@ -23,6 +23,7 @@ pub mod cmd;
 mod collection;
 mod config;
 mod diagnostic;
+mod hub;
 mod lang;
 mod limits;
 mod publish;

@@ -53,6 +53,8 @@ pub enum ServeError {
     Bind { addr: SocketAddr, error: io::Error },
     #[error("HTTP server: {0}")]
     Io(#[from] io::Error),
+    #[error(transparent)]
+    Hub(#[from] crate::hub::StoreError),
 }
 
 /// File descriptors kept free of connections: the watcher reads articles (one per core),
@@ -87,6 +89,16 @@ pub fn run(
             served_url(local)
         );
     }
+    // The built-in hub: subscribers hear of every feed the watcher rewrites, from the first
+    // build on.
+    let hub = if watcher.config().websub.builtin {
+        let hub = crate::hub::Hub::start(watcher.config(), watcher.published())?;
+        let told = hub.clone();
+        watcher.on_feeds_written(move |feeds| told.feeds_changed(feeds));
+        Some(hub)
+    } else {
+        None
+    };
     watcher.build_first();
     let open_files = crate::limits::open_files();
     let cap = watcher.config().serve.max_connections.min(
@@ -99,6 +111,7 @@ pub fn run(
     let files = Files {
         published: watcher.published(),
         cache_control: cache_control(watcher.config().serve.cache_max_age),
+        hub,
     };
     let stopper = watcher.stopper();
     // SIGINT and SIGTERM stop the watcher and the server, through the one signal handler.
@@ -348,6 +361,8 @@ const ARCHIVE_CACHE_CONTROL: &str = "public, max-age=86400";
 struct Files {
     published: PublishedFiles,
     cache_control: HeaderValue,
+    /// The built-in WebSub hub, answering at `crate::hub::PATH`.
+    hub: Option<crate::hub::Hub>,
 }
 
 impl Files {
@@ -462,6 +477,11 @@ async fn serve_file(State(files): State<Arc<Files>>, request: Request) -> Respon
 }
 
 async fn answer(files: &Files, mut request: Request) -> Response {
+    if let Some(hub) = &files.hub
+        && request.uri().path() == crate::hub::PATH
+    {
+        return hub_answer(hub, request).await;
+    }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -518,6 +538,44 @@ async fn answer(files: &Files, mut request: Request) -> Response {
         response
     } else {
         not_found()
+    }
+}
+
+/// Longest subscription request the hub reads: a few URLs and a secret.
+const HUB_REQUEST_BYTES: usize = 16 * 1024;
+
+/// A request to the built-in hub: a form POSTed, read up to [`HUB_REQUEST_BYTES`].
+async fn hub_answer(hub: &crate::hub::Hub, request: Request) -> Response {
+    if request.method() != Method::POST {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")]).into_response();
+    }
+    let form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "a WebSub hub takes application/x-www-form-urlencoded\n",
+        )
+            .into_response();
+    }
+    let Ok(body) = axum::body::to_bytes(request.into_body(), HUB_REQUEST_BYTES).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "request too large\n").into_response();
+    };
+    let hub = hub.clone();
+    // Reading the subscriptions is a few microseconds of SQLite: off the async workers all
+    // the same.
+    let answer = tokio::task::spawn_blocking(move || hub.request(&body)).await;
+    match answer {
+        Ok(answer) => (
+            StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_REQUEST),
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{}\n", answer.message),
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
@@ -699,6 +757,7 @@ mod tests {
                 hubs: Vec::new(),
                 base_url: url::Url::parse("http://localhost/").unwrap(),
             })),
+            hub: None,
             cache_control: cache_control(Duration::from_secs(1)),
         }
     }

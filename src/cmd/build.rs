@@ -16,7 +16,7 @@ pub fn run(paths: Paths, strict: bool) -> anyhow::Result<ExitCode> {
     // The feeds are written; the hubs are told after. A hub that stays down delays the exit
     // by at most HUB_WAIT and misses these changes: a one-shot build keeps no list of what a
     // hub was not told (`watch` keeps trying).
-    if let Some(notifier) = Notifier::start(&config.site.hubs) {
+    if let Some(notifier) = Notifier::start(&config.websub.hubs) {
         notifier.changed(changed_feeds(&config.site, &summary.written));
         notifier.finish(HUB_WAIT);
     }

@@ -144,7 +144,12 @@ pub struct Watcher {
     remembered: Option<Remembered>,
     /// Tells the WebSub hubs the config names which feeds changed.
     notifier: Option<Notifier>,
+    /// Told of the feeds each rebuild rewrote (paths in the output folder): `serve`'s hub.
+    listeners: Vec<FeedsWritten>,
 }
+
+/// Told of the feeds a rebuild rewrote (see [`Watcher::on_feeds_written`]).
+type FeedsWritten = Box<dyn Fn(&[String]) + Send>;
 
 impl Watcher {
     /// Loads the config and starts watching. An invalid config at start is an error; later
@@ -167,9 +172,10 @@ impl Watcher {
             ),
             None => (None, build::Memo::default()),
         };
-        let notifier = Notifier::start(&config.site.hubs);
+        let notifier = Notifier::start(&config.websub.hubs);
         Ok(Watcher {
             notifier,
+            listeners: Vec::new(),
             sources,
             poll_override,
             config,
@@ -196,6 +202,12 @@ impl Watcher {
             cache,
             remembered,
         })
+    }
+
+    /// Calls `listener` after every rebuild with the feeds it rewrote (paths in the output
+    /// folder, only those whose bytes changed).
+    pub fn on_feeds_written(&mut self, listener: impl Fn(&[String]) + Send + 'static) {
+        self.listeners.push(Box::new(listener));
     }
 
     pub fn stopper(&self) -> Stopper {
@@ -467,6 +479,17 @@ impl Watcher {
                 if let Some(notifier) = &self.notifier {
                     notifier.changed(changed_feeds(&self.config.site, &summary.written));
                 }
+                if !self.listeners.is_empty() {
+                    let feeds: Vec<String> = summary
+                        .written
+                        .iter()
+                        .filter(|p| crate::selection::feed_format(p).is_some())
+                        .cloned()
+                        .collect();
+                    for listener in &self.listeners {
+                        listener(&feeds);
+                    }
+                }
                 tracing::info!(
                     "{} in {} ms: {}; {}; {written}",
                     if first { "built" } else { "rebuilt" },
@@ -584,12 +607,12 @@ impl Watcher {
                 let poll = self.poll_override.or(config.watch.poll);
                 // Keyed by the config: the old cache says nothing about the new one.
                 self.cache = Cache::of(&config);
-                if config.site.hubs != self.config.site.hubs {
+                if config.websub.hubs != self.config.websub.hubs {
                     match &self.notifier {
-                        Some(notifier) if !config.site.hubs.is_empty() => {
-                            notifier.set_hubs(&config.site.hubs);
+                        Some(notifier) if !config.websub.hubs.is_empty() => {
+                            notifier.set_hubs(&config.websub.hubs);
                         }
-                        _ => self.notifier = Notifier::start(&config.site.hubs),
+                        _ => self.notifier = Notifier::start(&config.websub.hubs),
                     }
                 }
                 self.config = config;

@@ -9,6 +9,7 @@ mod abuse;
 mod archives;
 mod bad_input;
 mod build;
+mod builtin_hub;
 mod cache;
 mod committed_feeds;
 mod corpus;

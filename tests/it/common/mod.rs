@@ -4,6 +4,7 @@
 
 pub mod hub;
 pub mod serving;
+pub mod subscriber;
 pub mod watching;
 
 use std::fs;
@@ -85,6 +86,7 @@ impl Site {
             .args(args)
             .current_dir(self.dir.path())
             .env("XDG_CACHE_HOME", self.cache())
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .env("RUST_LOG", level)
             .env("NO_COLOR", "1");
         command
@@ -139,6 +141,7 @@ pub fn start_ready(
     let mut child = command
         .current_dir(site.dir.path())
         .env("XDG_CACHE_HOME", site.cache())
+        .env("XDG_STATE_HOME", site.dir.path().join("state"))
         .env("RUST_LOG", "debug")
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())

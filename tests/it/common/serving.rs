@@ -25,19 +25,7 @@ impl Server {
 
     /// Starts `bifeed serve` from a shell, `prefix` (`ulimit -n 256 &&`, say) before it.
     pub fn start_with(site: Site, prefix: &str) -> Server {
-        let mut command = Command::new("sh");
-        command
-            .arg("-c")
-            .arg(format!("{prefix} exec \"$0\" serve --addr 127.0.0.1:0"))
-            .arg(env!("CARGO_BIN_EXE_bifeed"));
-        let (child, log, ready) = super::start_ready(&site, command, "serve.log");
-        let base = match ready.as_deref().and_then(|l| l.strip_prefix("ready ")) {
-            Some(url) => url.to_string(),
-            None => panic!(
-                "server did not say it was ready ({ready:?}):\n{}",
-                fs::read_to_string(&log).unwrap_or_default()
-            ),
-        };
+        let (child, log, base) = spawn(&site, prefix);
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -90,6 +78,17 @@ impl Server {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Stops the server (SIGTERM) and starts another on the same site, on a new port.
+    pub fn restart(&mut self) {
+        let log = self.log.clone();
+        let status = super::terminate(&mut self.child, || {
+            fs::read_to_string(&log).unwrap_or_default()
+        });
+        assert_eq!(status.code(), Some(0), "{}", self.log());
+        let (child, log, base) = spawn(&self.site, "");
+        (self.child, self.log, self.base) = (child, log, base);
+    }
+
     pub fn stop(mut self) {
         let log = self.log.clone();
         let status = super::terminate(&mut self.child, || {
@@ -97,6 +96,24 @@ impl Server {
         });
         assert_eq!(status.code(), Some(0), "{}", self.log());
     }
+}
+
+/// `bifeed serve` on `site`, ready: the process, its log and the address it serves.
+fn spawn(site: &Site, prefix: &str) -> (Child, PathBuf, String) {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("{prefix} exec \"$0\" serve --addr 127.0.0.1:0"))
+        .arg(env!("CARGO_BIN_EXE_bifeed"));
+    let (child, log, ready) = super::start_ready(site, command, "serve.log");
+    let base = match ready.as_deref().and_then(|l| l.strip_prefix("ready ")) {
+        Some(url) => url.to_string(),
+        None => panic!(
+            "server did not say it was ready ({ready:?}):\n{}",
+            fs::read_to_string(&log).unwrap_or_default()
+        ),
+    };
+    (child, log, base)
 }
 
 impl Drop for Server {
