@@ -65,17 +65,8 @@ pub(super) fn render(site: &Site, meta: &Channel, items: &[Item]) -> Result<Vec<
         ..Feed::default()
     };
     if meta.feed.archive.is_some() {
-        let marker = atom_syndication::extension::Extension {
-            name: super::ARCHIVE_MARKER.to_string(),
-            ..Default::default()
-        };
-        let extensions = [(
-            "fh".to_string(),
-            [("archive".to_string(), vec![marker])].into(),
-        )];
-        let namespaces = super::history_namespace();
-        feed.namespaces = namespaces;
-        feed.extensions = extensions.into();
+        feed.namespaces = super::history_namespace();
+        feed.extensions = super::archive_marker!(atom_syndication::extension::Extension);
     }
     let config = WriteConfig {
         write_document_declaration: true,

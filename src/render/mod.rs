@@ -186,29 +186,10 @@ impl<'a> Channel<'a> {
 
 /// A month as a page or title names it: `2024年5月`, `May 2024`.
 fn month_label(lang: Lang, month: Month) -> String {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     match lang {
         Lang::Zh => format!("{}年{}月", month.year, month.month),
-        Lang::En => {
-            let name = NAMES
-                .get(month.month as usize - 1)
-                .copied()
-                .unwrap_or_default();
-            format!("{name} {}", month.year)
-        }
+        Lang::En => chrono::NaiveDate::from_ymd_opt(month.year, month.month, 1)
+            .map_or_else(|| month.slug(), |d| d.format("%B %Y").to_string()),
     }
 }
 
@@ -216,13 +197,22 @@ fn month_label(lang: Lang, month: Month) -> String {
 const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
 
 /// The namespace declaration an archive document needs for its marker, `<fh:archive/>`
-/// (RFC 5005, section 4), which each format's module adds as its writer crate takes it.
+/// (RFC 5005, section 4).
 fn history_namespace() -> std::collections::BTreeMap<String, String> {
     [("fh".to_string(), HISTORY_NS.to_string())].into()
 }
 
-/// The marker's qualified name.
-const ARCHIVE_MARKER: &str = "fh:archive";
+/// The marker `<fh:archive/>` as an extension map of a writer crate: `rss` and
+/// `atom_syndication` each have their own extension types, of the same shape.
+macro_rules! archive_marker {
+    ($extension:ty) => {{
+        let mut marker: $extension = Default::default();
+        marker.name = "fh:archive".to_string();
+        let archive = [("archive".to_string(), vec![marker])];
+        [("fh".to_string(), archive.into())].into()
+    }};
+}
+use archive_marker;
 
 /// A file of a feed's folder as a URL path relative to the site (the topic percent-encoded).
 fn feed_url_path(feed: &Feed, file: &str) -> String {

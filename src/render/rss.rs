@@ -47,17 +47,8 @@ pub(super) fn render(site: &Site, meta: &Meta, items: &[FeedItem]) -> Result<Vec
         ..Channel::default()
     };
     if meta.feed.archive.is_some() {
-        let marker = rss::extension::Extension {
-            name: super::ARCHIVE_MARKER.to_string(),
-            ..Default::default()
-        };
-        let extensions = [(
-            "fh".to_string(),
-            [("archive".to_string(), vec![marker])].into(),
-        )];
-        let namespaces = super::history_namespace();
-        channel.namespaces = namespaces;
-        channel.extensions = extensions.into();
+        channel.namespaces = super::history_namespace();
+        channel.extensions = super::archive_marker!(rss::extension::Extension);
     }
     let size: usize = items
         .iter()

@@ -3,11 +3,13 @@
 //! HTTP/1.1 reader (httparse), so what bifeed sends is read by code bifeed does not use.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use super::subscriber::read_request;
 
 /// One notice as the hub received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,49 +104,20 @@ impl Hub {
 /// Reads requests off one connection, recording successful notices, until it closes.
 fn answer(stream: TcpStream, notices: &Mutex<Vec<Notice>>, status: &AtomicU16) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut reader = BufReader::new(match stream.try_clone() {
-        Ok(s) => s,
-        Err(_) => return,
-    });
+    let Ok(read) = stream.try_clone() else { return };
+    let mut reader = BufReader::new(read);
     let mut stream = stream;
-    loop {
-        let mut head = Vec::new();
-        loop {
-            let mut line = Vec::new();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            head.extend_from_slice(&line);
-            if line == b"\r\n" || line == b"\n" {
-                break;
-            }
-        }
-        let mut headers = [httparse::EMPTY_HEADER; 32];
-        let mut request = httparse::Request::new(&mut headers);
-        if !matches!(request.parse(&head), Ok(httparse::Status::Complete(_))) {
-            return;
-        }
-        let header = |name: &str| {
-            request
-                .headers
-                .iter()
-                .find(|h| h.name.eq_ignore_ascii_case(name))
-                .map(|h| String::from_utf8_lossy(h.value).into_owned())
-        };
-        let length: usize = header("content-length")
-            .and_then(|l| l.trim().parse().ok())
-            .unwrap_or(0);
-        let content_type = header("content-type").unwrap_or_default();
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
+    while let Some(request) = read_request(&mut reader) {
         let code = status.load(Ordering::SeqCst);
-        if (200..300).contains(&code) && request.method == Some("POST") {
-            let form = url::form_urlencoded::parse(&body)
+        if (200..300).contains(&code) && request.method == "POST" {
+            let form = url::form_urlencoded::parse(&request.body)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
+            let content_type = request
+                .headers
+                .get("content-type")
+                .cloned()
+                .unwrap_or_default();
             notices.lock().unwrap().push(Notice { content_type, form });
         }
         let reason = if code < 300 { "OK" } else { "Unavailable" };

@@ -4,7 +4,7 @@
 //! small HTTP/1.1 reader (httparse), as the test hub's.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -78,52 +78,69 @@ impl Subscriber {
     }
 }
 
+/// One HTTP/1.1 request as read off a connection.
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Names in lower case.
+    pub headers: BTreeMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+/// Reads the next request off a keep-alive connection; `None` once it closes (or sends
+/// what is no request).
+pub fn read_request(reader: &mut impl BufRead) -> Option<Request> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        if reader.read_until(b'\n', &mut line).ok()? == 0 {
+            return None;
+        }
+        head.extend_from_slice(&line);
+        if line == b"\r\n" {
+            break;
+        }
+    }
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut request = httparse::Request::new(&mut headers);
+    if !matches!(request.parse(&head), Ok(httparse::Status::Complete(_))) {
+        return None;
+    }
+    let headers: BTreeMap<String, String> = request
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_ascii_lowercase(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request {
+        method: request.method.unwrap_or_default().to_string(),
+        path: request.path.unwrap_or("/").to_string(),
+        headers,
+        body,
+    })
+}
+
 fn answer(stream: TcpStream, seen: &Mutex<Seen>, echo: &AtomicBool) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let Ok(read) = stream.try_clone() else { return };
     let mut reader = BufReader::new(read);
     let mut stream = stream;
-    loop {
-        let mut head = Vec::new();
-        loop {
-            let mut line = Vec::new();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            head.extend_from_slice(&line);
-            if line == b"\r\n" {
-                break;
-            }
-        }
-        let mut headers = [httparse::EMPTY_HEADER; 32];
-        let mut request = httparse::Request::new(&mut headers);
-        if !matches!(request.parse(&head), Ok(httparse::Status::Complete(_))) {
-            return;
-        }
-        let headers: BTreeMap<String, String> = request
-            .headers
-            .iter()
-            .map(|h| {
-                (
-                    h.name.to_ascii_lowercase(),
-                    String::from_utf8_lossy(h.value).into_owned(),
-                )
-            })
-            .collect();
-        let length: usize = headers
-            .get("content-length")
-            .and_then(|l| l.parse().ok())
-            .unwrap_or(0);
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let path = request.path.unwrap_or("/").to_string();
-        let reply = if request.method == Some("GET") {
-            let query: BTreeMap<String, String> = url::Url::parse(&format!("http://x{path}"))
-                .map(|u| u.query_pairs().into_owned().collect())
-                .unwrap_or_default();
+    while let Some(request) = read_request(&mut reader) {
+        let reply = if request.method == "GET" {
+            let query: BTreeMap<String, String> =
+                url::Url::parse(&format!("http://x{}", request.path))
+                    .map(|u| u.query_pairs().into_owned().collect())
+                    .unwrap_or_default();
             let challenge = query.get("hub.challenge").cloned().unwrap_or_default();
             seen.lock().unwrap().verifications.push(query);
             if echo.load(Ordering::SeqCst) {
@@ -136,8 +153,8 @@ fn answer(stream: TcpStream, seen: &Mutex<Seen>, echo: &AtomicBool) {
             }
         } else {
             seen.lock().unwrap().deliveries.push(Delivery {
-                headers,
-                body,
+                headers: request.headers,
+                body: request.body,
                 at: Instant::now(),
             });
             "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_string()
