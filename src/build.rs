@@ -349,10 +349,15 @@ fn publish_changed(
                         ),
                     })
                 });
+                // An archive links no topic (see `render::render_feeds`).
+                let topics = match feed.archive {
+                    Some(_) => 0,
+                    None => topic_prints[feed.lang.index()],
+                };
                 let links = {
                     use std::hash::{Hash, Hasher};
                     let mut hasher = rustc_hash::FxHasher::default();
-                    (topic_prints[feed.lang.index()], history.links_print(feed)).hash(&mut hasher);
+                    (topics, history.links_print(feed)).hash(&mut hasher);
                     hasher.finish()
                 };
                 selection::fingerprint(feed, links, items)

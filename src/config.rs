@@ -76,6 +76,22 @@ impl Default for WebSubSettings {
     }
 }
 
+impl Config {
+    /// Takes the built-in hub's settings from `running` (the hub `serve` started with, which
+    /// a reload does not restart); whether the file said otherwise. The hubs elsewhere are
+    /// the file's.
+    pub fn keep_hub_settings(&mut self, running: &WebSubSettings) -> bool {
+        let kept = WebSubSettings {
+            hubs: self.websub.hubs.clone(),
+            ..running.clone()
+        };
+        let differed = kept != self.websub;
+        self.websub = kept;
+        self.site.hubs = self.websub.advertised(&self.site.base_url);
+        differed
+    }
+}
+
 impl WebSubSettings {
     /// The hubs every feed names: the configured ones, then the built-in one.
     fn advertised(&self, base_url: &Url) -> Vec<Url> {

@@ -442,20 +442,22 @@ pub fn archives<'a>(
     lang: Lang,
     older: impl IntoIterator<Item = (&'a str, DateTime<FixedOffset>)>,
 ) -> Vec<Archive> {
-    let mut archives: Vec<Archive> = Vec::new();
+    // By month, whatever the order of the months: each month one archive.
+    let mut months: std::collections::BTreeMap<Month, Vec<String>> = Default::default();
     for (id, date) in older {
-        let month = Month::of(&date);
-        match archives.last_mut() {
-            Some(archive) if archive.feed.archive == Some(month) => {
-                archive.articles.push(id.to_string());
-            }
-            _ => archives.push(Archive {
-                feed: Feed::archive(lang, month),
-                articles: vec![id.to_string()],
-            }),
-        }
+        months
+            .entry(Month::of(&date))
+            .or_default()
+            .push(id.to_string());
     }
-    archives
+    months
+        .into_iter()
+        .rev()
+        .map(|(month, articles)| Archive {
+            feed: Feed::archive(lang, month),
+            articles,
+        })
+        .collect()
 }
 
 /// The months each language has an archive document for, newest first: what the feeds,

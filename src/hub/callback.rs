@@ -38,15 +38,25 @@ const NOT_PUBLIC: &[&str] = &[
     "203.0.113.0/24",
     "224.0.0.0/4",
     "240.0.0.0/4",
-    "::/128",
+    // IPv4-compatible (deprecated), discard, Teredo and the documentation range, 6to4,
+    // unique-local, site-local (deprecated), link-local, multicast: tunnels and ranges that
+    // can lead to private IPv4 or local hosts are refused whole.
+    "::/96",
     "::1/128",
     "64:ff9b:1::/48",
     "100::/64",
+    "2001::/32",
     "2001:db8::/32",
+    "2002::/16",
     "fc00::/7",
+    "fec0::/10",
     "fe80::/10",
     "ff00::/8",
 ];
+
+/// NAT64's well-known prefix (RFC 6052): the IPv4 address in its last 32 bits is the one
+/// reached.
+const NAT64: &str = "64:ff9b::/96";
 
 /// Which addresses a callback may be reached at.
 #[derive(Debug, Clone)]
@@ -64,8 +74,14 @@ impl Policy {
     }
 
     pub fn admits(&self, ip: IpAddr) -> bool {
-        // An IPv4 address written as IPv6 (::ffff:127.0.0.1) is the IPv4 address.
+        // An IPv4 address written as IPv6 (::ffff:127.0.0.1, or behind NAT64) is the IPv4
+        // address.
+        let nat64: Option<IpNet> = NAT64.parse().ok();
         let ip = match ip {
+            IpAddr::V6(v6) if nat64.is_some_and(|n| n.contains(&ip)) => {
+                let [.., a, b, c, d] = v6.octets();
+                IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d))
+            }
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
             v4 => v4,
         };
@@ -217,10 +233,20 @@ mod tests {
             "fd12::1",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
+            "64:ff9b::a00:5",
+            "2002:a00:5::1",
+            "2001:0:4136:e378::1",
+            "::10.0.0.5",
+            "fec0::1",
         ] {
             assert!(!policy.admits(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
+        for ip in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "64:ff9b::808:808",
+        ] {
             assert!(policy.admits(ip.parse().unwrap()), "{ip}");
         }
         let loopback = Policy::new(&["127.0.0.1/32".parse().unwrap()]);

@@ -68,7 +68,13 @@ struct Inner {
     /// Deliveries under way, by (feed, callback): whether the feed changed again meanwhile.
     under_way: Mutex<FxHashMap<(String, String), bool>>,
     verifying: AtomicUsize,
+    /// How many requests came, and the latest per (feed, callback) still being verified.
+    requests: Mutex<Requests>,
+    /// Each changed feed's body, read once for all its subscribers.
+    bodies: Mutex<FxHashMap<String, Arc<Vec<u8>>>>,
 }
+
+type Requests = (u64, FxHashMap<(String, String), u64>);
 
 /// One delivery of a feed's current body to one subscriber.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -115,6 +121,8 @@ impl Hub {
             retries,
             under_way: Mutex::new(FxHashMap::default()),
             verifying: AtomicUsize::new(0),
+            requests: Mutex::new((0, FxHashMap::default())),
+            bodies: Mutex::new(FxHashMap::default()),
         });
         let queue = Arc::new(Mutex::new(queue));
         for i in 0..WORKERS {
@@ -186,7 +194,13 @@ impl Hub {
             Some(Ok(seconds)) if seconds > 0 => seconds.min(MAX_LEASE),
             Some(_) => return Answer::new(400, "hub.lease_seconds must be a positive number"),
         };
-        if mode == "subscribe" {
+        // A renewal adds no subscription: the caps are for new ones.
+        let renewal = mode == "subscribe"
+            && matches!(
+                self.store().get(&topic, callback.as_str(), now()),
+                Ok(Some(_))
+            );
+        if mode == "subscribe" && !renewal {
             let counts = self.store().counts(&topic, now());
             match counts {
                 Ok((per_feed, _)) if per_feed >= self.inner.settings.max_per_feed => {
@@ -206,6 +220,7 @@ impl Hub {
             self.inner.verifying.fetch_sub(1, Ordering::SeqCst);
             return Answer::new(503, "too many subscriptions being verified; try again soon");
         }
+        let sequence = self.inner.latest_request(&topic, callback.as_str());
         let intent = Intent {
             mode,
             topic,
@@ -213,6 +228,7 @@ impl Hub {
             callback,
             secret,
             lease,
+            sequence,
         };
         let inner = Arc::clone(&self.inner);
         let spawned = std::thread::Builder::new()
@@ -238,9 +254,24 @@ impl Hub {
             Ok(n) => tracing::info!("WebSub hub: {n} subscription(s) ended with their lease"),
             Err(e) => tracing::error!("{e}"),
         }
+        let folder = crate::watch::published(&self.inner.published)
+            .folder
+            .clone();
         for topic in paths {
             match store.of_topic(topic, now) {
+                Ok(subscribers) if subscribers.is_empty() => {}
                 Ok(subscribers) => {
+                    match std::fs::read(folder.join(topic)) {
+                        Ok(body) => {
+                            let mut bodies =
+                                self.inner.bodies.lock().unwrap_or_else(|e| e.into_inner());
+                            bodies.insert(topic.clone(), Arc::new(body));
+                        }
+                        Err(e) => {
+                            tracing::warn!("WebSub hub: cannot read {topic}: {e}");
+                            continue;
+                        }
+                    }
                     for s in subscribers {
                         self.inner.enqueue(Job {
                             topic: s.topic,
@@ -277,6 +308,40 @@ impl Hub {
 impl Inner {
     fn store(&self) -> std::sync::MutexGuard<'_, store::Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn requests(&self) -> std::sync::MutexGuard<'_, Requests> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Numbers a new request for `topic` and `callback`, the latest from now on.
+    fn latest_request(&self, topic: &str, callback: &str) -> u64 {
+        let mut requests = self.requests();
+        requests.0 += 1;
+        let sequence = requests.0;
+        requests
+            .1
+            .insert((topic.to_string(), callback.to_string()), sequence);
+        sequence
+    }
+
+    /// Whether request `sequence` is still the latest for `topic` and `callback`; if so it
+    /// is done with, and forgotten.
+    fn is_latest(&self, topic: &str, callback: &str, sequence: u64) -> bool {
+        let mut requests = self.requests();
+        let key = (topic.to_string(), callback.to_string());
+        if requests.1.get(&key) == Some(&sequence) {
+            requests.1.remove(&key);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The body to deliver for `topic`: the one read when it last changed.
+    fn body(&self, topic: &str) -> Option<Arc<Vec<u8>>> {
+        let bodies = self.bodies.lock().unwrap_or_else(|e| e.into_inner());
+        bodies.get(topic).cloned()
     }
 
     fn under_way(&self) -> std::sync::MutexGuard<'_, FxHashMap<(String, String), bool>> {
@@ -332,7 +397,7 @@ impl Inner {
                 return self.retry(job, "the subscription could not be read".into());
             }
         };
-        let (path, self_url, links) = {
+        let (self_url, links) = {
             let published = crate::watch::published(&self.published);
             let self_url = published.base_url.join(&job.topic).ok();
             let links: Vec<String> = published
@@ -341,18 +406,10 @@ impl Inner {
                 .map(|hub| format!("<{hub}>; rel=\"hub\""))
                 .chain(self_url.iter().map(|u| format!("<{u}>; rel=\"self\"")))
                 .collect();
-            (
-                published.folder.join(&job.topic),
-                self_url,
-                links.join(", "),
-            )
+            (self_url, links.join(", "))
         };
-        let body = match std::fs::read(&path) {
-            Ok(body) => body,
-            Err(e) => {
-                tracing::warn!("WebSub hub: cannot read {}: {e}", path.display());
-                return self.done(job);
-            }
+        let Some(body) = self.body(&job.topic) else {
+            return self.done(job);
         };
         let content_type = match crate::selection::feed_format(&job.topic) {
             Some(crate::selection::Format::Json) => "application/feed+json".to_string(),
@@ -419,6 +476,9 @@ struct Intent {
     callback: Url,
     secret: Option<String>,
     lease: i64,
+    /// Its place among the requests for the same feed and callback: verifications run side
+    /// by side, and only the latest request's outcome stands.
+    sequence: u64,
 }
 
 fn verify(inner: &Inner, intent: Intent) {
@@ -444,6 +504,33 @@ fn verify(inner: &Inner, intent: Intent) {
         );
     }
     let store = inner.store();
+    if !inner.is_latest(&intent.topic, intent.callback.as_str(), intent.sequence) {
+        return tracing::info!(
+            "WebSub hub: {} of {} to {} overtaken by a later request",
+            intent.mode,
+            intent.callback,
+            intent.topic_url
+        );
+    }
+    // Checked again where it counts: verifications run side by side.
+    let renewal = matches!(
+        store.get(&intent.topic, intent.callback.as_str(), now()),
+        Ok(Some(_))
+    );
+    if intent.mode == "subscribe" && !renewal {
+        let full = store
+            .counts(&intent.topic, now())
+            .is_ok_and(|(per_feed, all)| {
+                per_feed >= inner.settings.max_per_feed || all >= inner.settings.max_subscriptions
+            });
+        if full {
+            return tracing::warn!(
+                "WebSub hub: {} not subscribed to {}: the caps were reached meanwhile",
+                intent.callback,
+                intent.topic_url
+            );
+        }
+    }
     let stored = if intent.mode == "subscribe" {
         store.subscribe(&store::Subscription {
             topic: intent.topic.clone(),
@@ -540,17 +627,17 @@ fn now() -> i64 {
 /// The subscriptions' file when the config names none: the service's state folder
 /// (`$STATE_DIRECTORY` under systemd), else the user's, one file per output folder.
 fn default_database(output: &std::path::Path) -> PathBuf {
-    use std::hash::{Hash, Hasher};
+    use sha2::Digest;
     let folder = std::env::var_os("STATE_DIRECTORY")
         .and_then(|dirs| std::env::split_paths(&dirs).next())
         .or_else(|| dirs::state_dir().map(|d| d.join("bifeed")))
         .or_else(|| dirs::data_local_dir().map(|d| d.join("bifeed")))
         .unwrap_or_else(|| PathBuf::from(".bifeed"));
-    let mut hasher = rustc_hash::FxHasher::default();
-    std::path::absolute(output)
-        .unwrap_or_else(|_| output.to_path_buf())
-        .hash(&mut hasher);
-    folder.join(format!("hub-{:016x}.sqlite", hasher.finish()))
+    // A hash no library upgrade changes: the file must be found again after one.
+    let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let digest = sha2::Sha256::digest(output.as_os_str().as_encoded_bytes());
+    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    folder.join(format!("hub-{name}.sqlite"))
 }
 
 #[cfg(test)]

@@ -23,11 +23,14 @@ use crate::backoff::Backoff;
 use crate::site::Site;
 
 /// The feeds among files a build wrote (paths relative to the output folder), as the URLs
-/// their self links name: what a hub is told of. Pages and lists are no feeds.
+/// their self links name: what a hub is told of. Pages and lists are no feeds; archives are
+/// left out.
 pub fn changed_feeds(site: &Site, written: &[String]) -> Vec<String> {
     written
         .iter()
         .filter(|path| crate::selection::feed_format(path).is_some())
+        // Archives are not subscribed to: they are read by walking back from a feed.
+        .filter(|path| path.split('/').nth(1) != Some(crate::selection::ARCHIVE_DIR))
         .map(|path| site.url_of(path))
         .collect()
 }
@@ -140,12 +143,16 @@ impl Hub {
         !self.pending.is_empty() && self.retry_at.is_none_or(|at| at <= now)
     }
 
-    /// Tells the hub of every pending feed, in order, until one notice fails: a hub that
-    /// refuses one is likely to refuse the next, and is given time.
-    fn tell(&mut self, agent: &ureq::Agent) -> usize {
+    /// Tells the hub of every pending feed, in order, until one notice fails (a hub that
+    /// refuses one is likely to refuse the next, and is given time) or `until` passes (a
+    /// stopping notifier; a request under way then ends within its timeout).
+    fn tell(&mut self, agent: &ureq::Agent, until: Option<Instant>) -> usize {
         let started = Instant::now();
         let mut sent = 0;
         while let Some(feed) = self.pending.first().cloned() {
+            if until.is_some_and(|deadline| Instant::now() >= deadline) {
+                break;
+            }
             match notify(agent, &self.url, &feed) {
                 Ok(()) => {
                     self.pending.remove(&feed);
@@ -194,7 +201,7 @@ fn run(hubs: Vec<Url>, rx: &Receiver<Message>) -> Told {
     loop {
         let now = Instant::now();
         for hub in hubs.iter_mut().filter(|hub| hub.due(now)) {
-            told.sent += hub.tell(&agent);
+            told.sent += hub.tell(&agent, finish_by);
         }
         let pending = hubs.iter().any(|hub| !hub.pending.is_empty());
         let now = Instant::now();

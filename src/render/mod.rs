@@ -312,9 +312,17 @@ pub fn render_feeds(
                     bytes,
                 });
             }
+            // An archive's page leaves keywords unlinked: linking the topics of the day
+            // would rewrite every archive whenever a topic comes or goes.
+            let no_topics = FxHashSet::default();
+            let linked = if feed.archive.is_some() {
+                &no_topics
+            } else {
+                &topic_slugs[lang.index()]
+            };
             files.push(FeedFile {
                 path: feed.path(FEED_PAGE),
-                bytes: feed_page::render(site, &channel, &items, &topic_slugs[lang.index()]),
+                bytes: feed_page::render(site, &channel, &items, linked),
             });
             Ok(files)
         })

@@ -581,7 +581,17 @@ impl Watcher {
     /// Loads the config again; returns whether the whole folder must be listed and read again
     /// (it names other folders, or reads files differently).
     fn reload_config(&mut self) -> bool {
-        match self.sources.load() {
+        let loaded = self.sources.load().map(|mut config| {
+            // The built-in hub runs with what `serve` started with.
+            if config.keep_hub_settings(&self.config.websub) {
+                tracing::warn!(
+                    "websub: builtin, allow_callbacks, database and the caps take effect when \
+                     serve starts again; the hubs elsewhere take effect now"
+                );
+            }
+            config
+        });
+        match loaded {
             Ok(config) if config == self.config => false,
             Ok(config) => {
                 if config.output != self.config.output {

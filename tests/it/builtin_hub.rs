@@ -382,6 +382,24 @@ fn requests_the_hub_must_refuse_are_refused_with_a_reason() {
         "{}",
         String::from_utf8_lossy(&reply.body)
     );
+    // A renewal adds no subscriber: taken at the cap.
+    let reply = subscribe(
+        &server,
+        &sub,
+        "/zh/atom.xml",
+        &[("hub.lease_seconds", "7200")],
+    );
+    assert_eq!(
+        reply.status,
+        202,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    sub.wait_for("the renewal verified", DEADLINE, |s| {
+        s.verifications()
+            .iter()
+            .any(|v| v.get("hub.lease_seconds").map(String::as_str) == Some("7200"))
+    });
     // GET is not how one subscribes.
     assert_eq!(server.get("/hub", &[]).status, 405);
     server.stop();
