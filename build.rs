@@ -49,5 +49,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(&out, trie)?;
     // The corpus size, for inverse document frequencies.
     println!("cargo::rustc-env=BIFEED_LEXICON_TOTAL={total}");
+    commit();
     Ok(())
+}
+
+/// The commit built, for `bifeed --version`: what an operator reports with a bug. Outside a
+/// git checkout (a source tarball), "unknown".
+fn commit() {
+    for watched in [".git/HEAD", ".git/refs/heads", ".git/packed-refs"] {
+        if std::path::Path::new(watched).exists() {
+            println!("cargo::rerun-if-changed={watched}");
+        }
+    }
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "unknown".to_string());
+    println!("cargo::rustc-env=BIFEED_COMMIT={commit}");
 }

@@ -6,11 +6,29 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Sources;
 
+/// `bifeed --version`: the version and the commit it was built from.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("BIFEED_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
-#[command(name = "bifeed", version, about, long_about = None)]
+#[command(name = "bifeed", version = VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How log lines are written: `text` for people, `json` (one object per line) for log
+    /// shippers.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

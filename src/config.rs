@@ -118,7 +118,7 @@ impl Default for TopicSettings {
 }
 
 /// How `serve` publishes the output folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServeSettings {
     /// Address to listen on; loopback unless the config says otherwise.
     pub addr: SocketAddr,
@@ -127,6 +127,9 @@ pub struct ServeSettings {
     /// Connections served at once, at most; beyond, the longest-idle connection is closed to
     /// take a new one. Also kept well under the process's file descriptor limit.
     pub max_connections: usize,
+    /// Where `serve` answers whether it is healthy, and its metrics; `None`: not at all.
+    pub health_path: Option<String>,
+    pub metrics_path: Option<String>,
 }
 
 impl Default for ServeSettings {
@@ -135,6 +138,8 @@ impl Default for ServeSettings {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             cache_max_age: Duration::from_secs(300),
             max_connections: 512,
+            health_path: Some("/healthz".into()),
+            metrics_path: Some("/metrics".into()),
         }
     }
 }
@@ -358,6 +363,14 @@ impl Config {
             if let Some(secs) = serve.cache_max_age_secs {
                 config.serve.cache_max_age = Duration::from_secs(secs);
             }
+            // An empty path switches it off.
+            let path = |p: String| (!p.is_empty()).then_some(p);
+            if let Some(p) = serve.health_path {
+                config.serve.health_path = path(p.0);
+            }
+            if let Some(p) = serve.metrics_path {
+                config.serve.metrics_path = path(p.0);
+            }
         }
         if let Some(watch) = raw.watch {
             let ms = Duration::from_millis;
@@ -500,6 +513,35 @@ struct RawServe {
     addr: Option<SocketAddr>,
     cache_max_age_secs: Option<u64>,
     max_connections: Option<Bounded<1, 1_000_000>>,
+    health_path: Option<UrlPath>,
+    metrics_path: Option<UrlPath>,
+}
+
+/// A path `serve` answers at (`/healthz`), or empty for none.
+#[derive(Debug)]
+struct UrlPath(String);
+
+impl<'de> Deserialize<'de> for UrlPath {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(Validated(
+            "a path like /healthz, or \"\" for none",
+            |text| {
+                let plain = text.is_empty()
+                    || (text.starts_with('/')
+                        && text.len() > 1
+                        && text
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b)));
+                if plain {
+                    Ok(UrlPath(text.to_string()))
+                } else {
+                    Err(format!(
+                        "`{text}` is not a path like /healthz (letters, digits, - _ . /), or \"\""
+                    ))
+                }
+            },
+        ))
+    }
 }
 
 /// A count between `MIN` and `MAX`: what a careless value (0, 2^64 - 1) would break is

@@ -26,6 +26,7 @@ mod diagnostic;
 mod hub;
 mod lang;
 mod limits;
+mod metrics;
 mod publish;
 mod render;
 mod selection;
@@ -36,7 +37,7 @@ mod text;
 mod watch;
 
 pub use article::{Article, Context, Version, extract_keywords, parse};
-pub use cli::Cli;
+pub use cli::{Cli, LogFormat};
 pub use collection::{FileOutcome, outcomes};
 pub use config::{Config, Sources};
 pub use lang::Lang;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use bifeed::Cli;
+use bifeed::{Cli, LogFormat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -13,13 +13,21 @@ fn main() -> ExitCode {
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_target(false);
-    // A one-shot command's lines need no clock; a long-running one's do.
-    if cli.runs_until_stopped() {
-        logs.init();
-    } else {
-        logs.without_time().init();
+    match cli.log_format {
+        // Every object has its time: a shipper orders lines by it.
+        LogFormat::Json => logs.json().with_ansi(false).init(),
+        // A one-shot command's lines need no clock; a long-running one's do.
+        LogFormat::Text => {
+            let logs = logs.with_ansi(
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            );
+            if cli.runs_until_stopped() {
+                logs.init();
+            } else {
+                logs.without_time().init();
+            }
+        }
     }
     match bifeed::cmd::run(cli) {
         Ok(code) => code,

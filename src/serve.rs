@@ -112,6 +112,8 @@ pub fn run(
         published: watcher.published(),
         cache_control: cache_control(watcher.config().serve.cache_max_age),
         hub,
+        health_path: watcher.config().serve.health_path.clone(),
+        metrics_path: watcher.config().serve.metrics_path.clone(),
     };
     let stopper = watcher.stopper();
     // SIGINT and SIGTERM stop the watcher and the server, through the one signal handler.
@@ -363,6 +365,9 @@ struct Files {
     cache_control: HeaderValue,
     /// The built-in WebSub hub, answering at `crate::hub::PATH`.
     hub: Option<crate::hub::Hub>,
+    /// Where `serve` tells whether it is healthy, and its metrics (set at start).
+    health_path: Option<String>,
+    metrics_path: Option<String>,
 }
 
 impl Files {
@@ -468,6 +473,7 @@ async fn serve_file(State(files): State<Arc<Files>>, request: Request) -> Respon
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let response = answer(&files, request).await;
+    crate::metrics::get().answered(response.status().as_u16());
     tracing::debug!(
         "{method} {path} {} in {} µs",
         response.status().as_u16(),
@@ -481,6 +487,33 @@ async fn answer(files: &Files, mut request: Request) -> Response {
         && request.uri().path() == crate::hub::PATH
     {
         return hub_answer(hub, request).await;
+    }
+    let path = Some(request.uri().path());
+    let read = matches!(*request.method(), Method::GET | Method::HEAD);
+    if read && path == files.health_path.as_deref() {
+        // Never cached: a monitor asks how things are now.
+        let no_store = (header::CACHE_CONTROL, "no-store");
+        let text = (header::CONTENT_TYPE, "text/plain; charset=utf-8");
+        return match crate::metrics::get().health() {
+            Ok(()) => (StatusCode::OK, [no_store, text], "ok\n".to_string()).into_response(),
+            Err(why) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [no_store, text],
+                format!("{why}\n"),
+            )
+                .into_response(),
+        };
+    }
+    if read && path == files.metrics_path.as_deref() {
+        return (
+            StatusCode::OK,
+            [
+                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE),
+            ],
+            crate::metrics::get().encode(),
+        )
+            .into_response();
     }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return (
@@ -758,6 +791,8 @@ mod tests {
                 base_url: url::Url::parse("http://localhost/").unwrap(),
             })),
             hub: None,
+            health_path: None,
+            metrics_path: None,
             cache_control: cache_control(Duration::from_secs(1)),
         }
     }

@@ -442,6 +442,7 @@ impl Inner {
     }
 
     fn retry(&self, job: &Job, reason: String) {
+        crate::metrics::get().hub_delivery_failed();
         let attempt = job.attempt + 1;
         if attempt >= MAX_ATTEMPTS {
             tracing::warn!(

@@ -159,6 +159,7 @@ impl Hub {
                     sent += 1;
                 }
                 Err(reason) => {
+                    crate::metrics::get().hub_notice_failed();
                     let delay = self.backoff.next();
                     self.retry_at = Some(Instant::now() + delay);
                     tracing::warn!(

@@ -243,6 +243,7 @@ impl Watcher {
             self.config.articles.display(),
             self.config.output.display()
         );
+        crate::metrics::get().watching(true);
         self.build_first();
         let mut batch: Option<Batch> = None;
         loop {
@@ -351,6 +352,7 @@ impl Watcher {
         if let Some(notifier) = self.notifier.take() {
             notifier.finish(HUB_WAIT_AT_STOP);
         }
+        crate::metrics::get().watching(false);
         tracing::info!("stopped");
         Ok(())
     }
@@ -396,6 +398,7 @@ impl Watcher {
         let mut changes = match refreshed {
             Ok(changes) => changes,
             Err(e) => {
+                crate::metrics::get().rebuild_failed(e.to_string());
                 tracing::error!("{e}; the feeds are left as they are until it is back");
                 self.sync_watches();
                 return;
@@ -490,6 +493,11 @@ impl Watcher {
                         listener(&feeds);
                     }
                 }
+                crate::metrics::get().rebuilt(
+                    started.elapsed(),
+                    [summary.zh_items, summary.en_items],
+                    summary.rejected,
+                );
                 tracing::info!(
                     "{} in {} ms: {}; {}; {written}",
                     if first { "built" } else { "rebuilt" },
@@ -499,6 +507,7 @@ impl Watcher {
                 );
             }
             Err(e) => {
+                crate::metrics::get().rebuild_failed(e.to_string());
                 let delay = self.retry_delay.next();
                 tracing::error!(
                     "{}; the previous feeds stay in place; retrying in {} ms",

@@ -18,6 +18,7 @@ mod dates;
 mod faults;
 mod fuzz_inputs;
 mod json_feed;
+mod operate;
 mod pages;
 mod property;
 mod readers;
