@@ -73,6 +73,14 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         articles: Option<PathBuf>,
     },
+    /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell),
+    /// e.g. `bifeed completions bash > /usr/share/bash-completion/completions/bifeed`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `bifeed man | man -l -`.
+    Man,
 }
 
 impl Cli {

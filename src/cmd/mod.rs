@@ -27,5 +27,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Watch { paths, poll } => watch::run(paths, poll),
         Command::Serve { paths, addr, poll } => serve::run(paths, addr, poll),
         Command::Check { config, articles } => check::run(config, articles),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "bifeed", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

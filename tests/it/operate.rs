@@ -183,3 +183,58 @@ fn json_logs_are_one_object_per_line() {
                 .contains("bad.txt")
     }));
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_line_definitions() {
+    let site = Site::new();
+    let bash = site.run(&["completions", "bash"]);
+    assert!(bash.status.success());
+    let script = common::stdout(&bash);
+    for word in [
+        "build",
+        "watch",
+        "serve",
+        "check",
+        "--no-cache",
+        "--log-format",
+    ] {
+        assert!(script.contains(word), "bash completion lacks {word}");
+    }
+    // bash reads it without a syntax error.
+    let path = site.dir.path().join("bifeed.bash");
+    fs::write(&path, &script).unwrap();
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(checked.status.success(), "{}", common::stderr(&checked));
+    for shell in ["zsh", "fish"] {
+        let out = site.run(&["completions", shell]);
+        assert!(
+            out.status.success() && common::stdout(&out).contains("serve"),
+            "{shell}"
+        );
+    }
+
+    let man = site.run(&["man"]);
+    assert!(man.status.success());
+    let page = common::stdout(&man);
+    assert!(page.contains(".TH bifeed 1"), "{page}");
+    assert!(page.contains(env!("CARGO_PKG_VERSION")));
+    // groff formats it without a warning, when installed (man-db's formatter).
+    let path = site.dir.path().join("bifeed.1");
+    fs::write(&path, &page).unwrap();
+    match std::process::Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .arg(&path)
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{}",
+            common::stderr(&out)
+        ),
+        Err(_) => eprintln!("SKIPPED groff: not installed"),
+    }
+}
