@@ -15,6 +15,10 @@ use url::Url;
 use crate::site::{Author, Channel, Site};
 use crate::text::remove_xml_forbidden;
 
+/// Where `serve` answers as a WebSub hub with `websub.builtin` (and what the feeds then
+/// advertise).
+pub const BUILTIN_HUB_PATH: &str = "/hub";
+
 /// The config file looked for in the current folder when `--config` is not given.
 pub const DEFAULT_FILE: &str = "bifeed.yaml";
 
@@ -97,7 +101,7 @@ impl WebSubSettings {
     fn advertised(&self, base_url: &Url) -> Vec<Url> {
         let builtin = self
             .builtin
-            .then(|| base_url.join(crate::hub::PATH.trim_start_matches('/')).ok())
+            .then(|| base_url.join(BUILTIN_HUB_PATH.trim_start_matches('/')).ok())
             .flatten();
         self.hubs.iter().cloned().chain(builtin).collect()
     }

@@ -36,7 +36,7 @@ use crate::watch::Published;
 pub use store::StoreError;
 
 /// Where `serve` answers as a hub.
-pub const PATH: &str = "/hub";
+pub const PATH: &str = crate::config::BUILTIN_HUB_PATH;
 
 /// The lease a subscription gets when it asks for none, and the longest it can get.
 const DEFAULT_LEASE: i64 = 10 * 24 * 3600;
