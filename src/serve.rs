@@ -430,19 +430,9 @@ impl Files {
     /// read headers rather than the document.
     fn links(&self, rel: &str) -> Option<HeaderValue> {
         crate::selection::feed_format(rel)?;
-        let published = crate::watch::published(&self.published);
-        if published.hubs.is_empty() {
-            return None;
-        }
-        let own = published.base_url.join(rel).ok()?;
-        let links: Vec<String> = published
-            .hubs
-            .iter()
-            .map(|hub| format!("<{hub}>; rel=\"hub\""))
-            .chain([format!("<{own}>; rel=\"self\"")])
-            .collect();
+        let links = crate::watch::published(&self.published).feed_links(rel)?;
         // Serialised URLs are ASCII: always a valid header value.
-        HeaderValue::from_str(&links.join(", ")).ok()
+        HeaderValue::from_str(&links).ok()
     }
 
     /// The media type of a published file, with its charset (every document is UTF-8).

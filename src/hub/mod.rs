@@ -400,13 +400,11 @@ impl Inner {
         let (self_url, links) = {
             let published = crate::watch::published(&self.published);
             let self_url = published.base_url.join(&job.topic).ok();
-            let links: Vec<String> = published
-                .hubs
-                .iter()
-                .map(|hub| format!("<{hub}>; rel=\"hub\""))
-                .chain(self_url.iter().map(|u| format!("<{u}>; rel=\"self\"")))
-                .collect();
-            (self_url, links.join(", "))
+            // The built-in hub is among the hubs: never none.
+            (
+                self_url,
+                published.feed_links(&job.topic).unwrap_or_default(),
+            )
         };
         let Some(body) = self.body(&job.topic) else {
             return self.done(job);
@@ -608,15 +606,19 @@ fn signature(secret: &str, body: &[u8]) -> String {
     };
     mac.update(body);
     let digest = mac.finalize().into_bytes();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256={hex}")
+    format!("sha256={}", hex(&digest))
 }
 
 /// A challenge nobody can guess: 32 random bytes, in hex.
 fn challenge() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&bytes))
+}
+
+/// Bytes in lower-case hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn now() -> i64 {
@@ -637,8 +639,7 @@ fn default_database(output: &std::path::Path) -> PathBuf {
     // A hash no library upgrade changes: the file must be found again after one.
     let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
     let digest = sha2::Sha256::digest(output.as_os_str().as_encoded_bytes());
-    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    folder.join(format!("hub-{name}.sqlite"))
+    folder.join(format!("hub-{}.sqlite", hex(&digest[..8])))
 }
 
 #[cfg(test)]

@@ -53,6 +53,22 @@ impl Outputs {
         }
     }
 
+    /// The `Link` header a feed at `rel` is sent with (WebSub, section 4): its hubs and its
+    /// own URL, as its `atom:link`s name them; `None` when it names no hub.
+    pub fn feed_links(&self, rel: &str) -> Option<String> {
+        if self.hubs.is_empty() {
+            return None;
+        }
+        let own = self.base_url.join(rel).ok()?;
+        let links: Vec<String> = self
+            .hubs
+            .iter()
+            .map(|hub| format!("<{hub}>; rel=\"hub\""))
+            .chain([format!("<{own}>; rel=\"self\"")])
+            .collect();
+        Some(links.join(", "))
+    }
+
     /// Before the first build of this run: the files every build writes.
     pub fn expected(folder: &Path, site: &crate::site::Site) -> Outputs {
         let feeds = Lang::ALL.into_iter().flat_map(|lang| {
