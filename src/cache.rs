@@ -58,7 +58,12 @@ impl Cache {
         FORMAT.hash(&mut key);
         env!("CARGO_PKG_VERSION").hash(&mut key);
         program_stamp().hash(&mut key);
-        format!("{config:?}").hash(&mut key);
+        // Where the output is copied to changes nothing read or written here.
+        let local = Config {
+            publish: None,
+            ..config.clone()
+        };
+        format!("{local:?}").hash(&mut key);
         Some(Cache {
             path: folder.join(format!("{:016x}.cache", name.finish())),
             key: key.finish(),

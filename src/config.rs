@@ -19,6 +19,10 @@ use crate::text::remove_xml_forbidden;
 /// advertise).
 pub const BUILTIN_HUB_PATH: &str = "/hub";
 
+/// The object stores `publish.url` may name: S3 (and what speaks its API), Google Cloud
+/// Storage, Azure Blob Storage.
+pub const STORE_SCHEMES: &[&str] = &["s3", "gs", "az"];
+
 /// The config file looked for in the current folder when `--config` is not given.
 pub const DEFAULT_FILE: &str = "bifeed.yaml";
 
@@ -47,6 +51,37 @@ pub struct Config {
     /// documents (RFC 5005).
     pub archives: bool,
     pub websub: WebSubSettings,
+    /// Object storage the output folder is also published to (`publish:`); `None`: only the
+    /// folder.
+    pub publish: Option<StoreSettings>,
+}
+
+/// `publish:`: the bucket (and prefix) `build` and `watch` copy the output folder to.
+#[derive(Clone, PartialEq)]
+pub struct StoreSettings {
+    /// `s3://bucket/prefix`, `gs://bucket/prefix` or `az://container/prefix`.
+    pub url: Url,
+    /// Another S3-compatible service than AWS (R2, MinIO, Garage, Ceph); `http://` is
+    /// accepted, for a store on the same host or network.
+    pub endpoint: Option<Url>,
+    pub region: Option<String>,
+    /// Credentials, when not from the environment (`AWS_ACCESS_KEY_ID`, ...).
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+}
+
+/// Credentials stay out of every log line and error message that prints a config.
+impl fmt::Debug for StoreSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |set: &Option<String>| set.as_ref().map(|_| "(set)");
+        f.debug_struct("StoreSettings")
+            .field("url", &self.url.as_str())
+            .field("endpoint", &self.endpoint.as_ref().map(Url::as_str))
+            .field("region", &self.region)
+            .field("access_key_id", &hidden(&self.access_key_id))
+            .field("secret_access_key", &hidden(&self.secret_access_key))
+            .finish()
+    }
 }
 
 /// WebSub: the hubs told of changed feeds, and `serve`'s own hub.
@@ -263,6 +298,7 @@ impl Default for Config {
             cache: None,
             archives: true,
             websub: WebSubSettings::default(),
+            publish: None,
             site: Site {
                 id_prefix: default_id_prefix(&base_url),
                 base_url,
@@ -432,6 +468,15 @@ impl Config {
                 settings.max_subscriptions = max.0 as usize;
             }
         }
+        if let Some(publish) = raw.publish {
+            config.publish = Some(StoreSettings {
+                url: publish.url.0,
+                endpoint: publish.endpoint.map(|e| e.0),
+                region: publish.region,
+                access_key_id: publish.access_key_id,
+                secret_access_key: publish.secret_access_key,
+            });
+        }
         let site = &mut config.site;
         site.hubs = config.websub.advertised(&site.base_url);
         for (raw, channel) in [(raw.zh, &mut site.zh), (raw.en, &mut site.en)] {
@@ -478,6 +523,44 @@ struct RawConfig {
     topics: Option<RawTopics>,
     websub: Option<RawWebSub>,
     archives: Option<bool>,
+    publish: Option<RawPublish>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublish {
+    url: StoreUrl,
+    endpoint: Option<WebUrl>,
+    region: Option<String>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+}
+
+/// Where objects go: `s3://bucket/prefix` (or `gs://`, `az://`), the bucket named.
+#[derive(Debug)]
+struct StoreUrl(Url);
+
+impl<'de> Deserialize<'de> for StoreUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(Validated("a bucket URL like s3://bucket/prefix", |text| {
+            let url = Url::parse(text).map_err(|e| format!("`{text}` is not a URL ({e})"))?;
+            if !STORE_SCHEMES.contains(&url.scheme()) {
+                let schemes: Vec<String> =
+                    STORE_SCHEMES.iter().map(|s| format!("{s}://")).collect();
+                return Err(format!(
+                    "`{text}`: bifeed publishes to {} URLs",
+                    schemes.join(", ")
+                ));
+            }
+            if url.host_str().is_none_or(str::is_empty) {
+                return Err(format!("`{text}` names no bucket"));
+            }
+            if url.query().is_some() || url.fragment().is_some() {
+                return Err(format!("`{text}`: a bucket URL has no query or fragment"));
+            }
+            Ok(StoreUrl(url))
+        }))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -780,6 +863,27 @@ mod tests {
     }
 
     #[test]
+    fn publishing_to_object_storage_never_shows_the_credentials() {
+        let c = parse(
+            "publish:\n  url: s3://news-feeds/site/\n  endpoint: http://127.0.0.1:3900\n  \
+             region: garage\n  access_key_id: GK1234\n  secret_access_key: s3cr3t\n",
+        )
+        .unwrap();
+        let publish = c.publish.clone().unwrap();
+        assert_eq!(publish.url.as_str(), "s3://news-feeds/site/");
+        assert_eq!(publish.endpoint.unwrap().as_str(), "http://127.0.0.1:3900/");
+        assert_eq!(publish.region.as_deref(), Some("garage"));
+        assert_eq!(publish.secret_access_key.as_deref(), Some("s3cr3t"));
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("GK1234"),
+            "{shown}"
+        );
+        assert!(shown.contains("news-feeds"), "{shown}");
+        assert_eq!(Config::default().publish, None);
+    }
+
+    #[test]
     fn id_prefix_follows_the_base_url_host() {
         let c = parse("base_url: https://feeds.example.net/\n").unwrap();
         assert_eq!(c.site.id_prefix, "tag:feeds.example.net,2026:");
@@ -844,6 +948,26 @@ mod tests {
                 "websub:\n  hubs:\n    - https://hub.example.net/\n    - hub.example.net\n",
                 "websub.hubs[1]: `hub.example.net` is not an absolute URL",
                 "line 4 column 7",
+            ),
+            (
+                "publish:\n  url: ftp://bucket/site\n",
+                "publish.url: `ftp://bucket/site`: bifeed publishes to s3://, gs://, az:// URLs",
+                "line 2 column 8",
+            ),
+            (
+                "publish:\n  url: s3:///site\n",
+                "publish.url: `s3:///site` names no bucket",
+                "line 2 column 8",
+            ),
+            (
+                "publish:\n  url: s3://b\n  endpoint: minio.local:9000\n",
+                "publish.endpoint: `minio.local:9000` is not an http",
+                "line 3 column 13",
+            ),
+            (
+                "publish:\n  endpoint: http://x/\n",
+                "publish: missing field `url`",
+                "line 2",
             ),
         ];
         for (yaml, message, position) in cases {

@@ -9,7 +9,8 @@ use bifeed::{Cli, LogFormat};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     ignore_file_size_signal();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,object_store=warn"));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -38,6 +38,7 @@ pub struct Metrics {
     last_success: Gauge<f64, AtomicU64>,
     hub_notice_failures: Counter,
     hub_delivery_failures: Counter,
+    store_failures: Counter,
     requests: Family<StatusLabel, Counter>,
     /// Whether the last rebuild succeeded, and why not.
     failing: Mutex<Option<String>>,
@@ -98,6 +99,12 @@ impl Metrics {
             "Deliveries of the built-in hub a subscriber did not take",
             hub_delivery_failures.clone(),
         );
+        let store_failures = Counter::default();
+        registry.register(
+            "store_publish_failures",
+            "Rounds of publishing to object storage that left something unpublished",
+            store_failures.clone(),
+        );
         let requests = Family::<StatusLabel, Counter>::default();
         registry.register(
             "http_requests",
@@ -113,6 +120,7 @@ impl Metrics {
             last_success,
             hub_notice_failures,
             hub_delivery_failures,
+            store_failures,
             requests,
             failing: Mutex::new(None),
             watching: AtomicBool::new(false),
@@ -156,6 +164,10 @@ impl Metrics {
 
     pub fn hub_delivery_failed(&self) {
         self.hub_delivery_failures.inc();
+    }
+
+    pub fn store_publish_failed(&self) {
+        self.store_failures.inc();
     }
 
     pub fn answered(&self, status: u16) {

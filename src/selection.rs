@@ -559,9 +559,43 @@ pub fn media_type(path: &str) -> Option<&'static str> {
     })
 }
 
+/// The `Content-Type` a document is sent with: its media type, with its charset (every
+/// document is UTF-8).
+pub fn content_type(path: &str) -> Option<&'static str> {
+    Some(match media_type(path)? {
+        "application/rss+xml" => "application/rss+xml; charset=utf-8",
+        "application/atom+xml" => "application/atom+xml; charset=utf-8",
+        "text/x-opml" => "text/x-opml; charset=utf-8",
+        "text/html" => "text/html; charset=utf-8",
+        // JSON is UTF-8 by definition (RFC 8259): no charset parameter.
+        "application/feed+json" => "application/feed+json",
+        "application/json" => "application/json",
+        _ => "application/xml; charset=utf-8",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_are_sent_with_their_media_types_and_charset() {
+        assert_eq!(
+            content_type("zh/rss.xml"),
+            Some("application/rss+xml; charset=utf-8")
+        );
+        assert_eq!(
+            content_type("en/atom.xml"),
+            Some("application/atom+xml; charset=utf-8")
+        );
+        assert_eq!(content_type("zh/feed.json"), Some("application/feed+json"));
+        assert_eq!(
+            content_type("feeds.opml"),
+            Some("text/x-opml; charset=utf-8")
+        );
+        assert_eq!(content_type("index.html"), Some("text/html; charset=utf-8"));
+        assert_eq!(content_type(".bifeed.lock"), None);
+    }
 
     #[test]
     fn a_topic_folder_is_the_keyword_people_would_type() {

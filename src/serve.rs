@@ -356,9 +356,6 @@ async fn serve(
     Ok(())
 }
 
-/// `Cache-Control` of the archive documents that no longer take new articles.
-const ARCHIVE_CACHE_CONTROL: &str = "public, max-age=86400";
-
 /// What is served: the files the watcher last published, wherever the config put them.
 struct Files {
     published: PublishedFiles,
@@ -403,23 +400,9 @@ impl Files {
     /// when an article of their month is edited; the newest takes every article that leaves
     /// the feed, so it is kept no longer than the feed.
     fn cache_control_of(&self, rel: &str) -> HeaderValue {
-        let mut parts = rel.splitn(3, '/');
-        let (Some(lang), Some(crate::selection::ARCHIVE_DIR), Some(rest)) =
-            (parts.next(), parts.next(), parts.next())
-        else {
-            return self.cache_control.clone();
-        };
-        let prefix = format!("{lang}/{}/", crate::selection::ARCHIVE_DIR);
         let published = crate::watch::published(&self.published);
-        let newest = published
-            .files
-            .range(prefix.clone()..)
-            .take_while(|f| f.starts_with(&prefix))
-            .last()
-            .and_then(|f| f[prefix.len()..].split('/').next());
-        let month = rest.split('/').next();
-        if newest.is_some() && newest != month {
-            HeaderValue::from_static(ARCHIVE_CACHE_CONTROL)
+        if crate::publish::is_settled_archive(rel, &published.files) {
+            HeaderValue::from_static(crate::publish::ARCHIVE_CACHE_CONTROL)
         } else {
             self.cache_control.clone()
         }
@@ -433,20 +416,6 @@ impl Files {
         let links = crate::watch::published(&self.published).feed_links(rel)?;
         // Serialised URLs are ASCII: always a valid header value.
         HeaderValue::from_str(&links).ok()
-    }
-
-    /// The media type of a published file, with its charset (every document is UTF-8).
-    fn media_type(rel: &str) -> Option<&'static str> {
-        Some(match crate::selection::media_type(rel)? {
-            "application/rss+xml" => "application/rss+xml; charset=utf-8",
-            "application/atom+xml" => "application/atom+xml; charset=utf-8",
-            "text/x-opml" => "text/x-opml; charset=utf-8",
-            "text/html" => "text/html; charset=utf-8",
-            // JSON is UTF-8 by definition (RFC 8259): no charset parameter.
-            "application/feed+json" => "application/feed+json",
-            "application/json" => "application/json",
-            _ => "application/xml; charset=utf-8",
-        })
     }
 }
 
@@ -545,7 +514,7 @@ async fn answer(files: &Files, mut request: Request) -> Response {
     let status = response.status();
     if status.is_success() || status == StatusCode::NOT_MODIFIED {
         let headers = response.headers_mut();
-        if let Some(media_type) = Files::media_type(&rel) {
+        if let Some(media_type) = crate::selection::content_type(&rel) {
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
         }
         headers.insert(header::CACHE_CONTROL, files.cache_control_of(&rel));
@@ -894,25 +863,5 @@ mod tests {
         assert!(published.check(&root.join("alias.xml")).is_ok());
         assert!(published.check(&root.join("real.xml")).is_ok());
         assert!(published.check(Path::new("/etc/passwd")).is_err());
-    }
-
-    #[test]
-    fn feeds_get_their_media_types() {
-        assert_eq!(
-            Files::media_type("zh/rss.xml"),
-            Some("application/rss+xml; charset=utf-8")
-        );
-        assert_eq!(
-            Files::media_type("en/atom.xml"),
-            Some("application/atom+xml; charset=utf-8")
-        );
-        assert_eq!(
-            Files::media_type("feeds.opml"),
-            Some("text/x-opml; charset=utf-8")
-        );
-        assert_eq!(
-            Files::media_type("index.html"),
-            Some("text/html; charset=utf-8")
-        );
     }
 }

@@ -29,6 +29,11 @@ pub fn is_web_url(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https") && url.host_str().is_some()
 }
 
+/// Bytes in lower-case hex (digests in names, signatures and ETags).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Drops the characters XML 1.0 cannot carry (C0 controls but tab and newlines, U+FFFE,
 /// U+FFFF). The writer crates emit them raw, which makes the whole feed unreadable, so every
 /// text that reaches a feed passes through here first.

@@ -606,19 +606,14 @@ fn signature(secret: &str, body: &[u8]) -> String {
     };
     mac.update(body);
     let digest = mac.finalize().into_bytes();
-    format!("sha256={}", hex(&digest))
+    format!("sha256={}", crate::text::hex(&digest))
 }
 
 /// A challenge nobody can guess: 32 random bytes, in hex.
 fn challenge() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)?;
-    Ok(hex(&bytes))
-}
-
-/// Bytes in lower-case hex.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Ok(crate::text::hex(&bytes))
 }
 
 fn now() -> i64 {
@@ -639,7 +634,7 @@ fn default_database(output: &std::path::Path) -> PathBuf {
     // A hash no library upgrade changes: the file must be found again after one.
     let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
     let digest = sha2::Sha256::digest(output.as_os_str().as_encoded_bytes());
-    folder.join(format!("hub-{}.sqlite", hex(&digest[..8])))
+    folder.join(format!("hub-{}.sqlite", crate::text::hex(&digest[..8])))
 }
 
 #[cfg(test)]

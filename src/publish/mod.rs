@@ -1,8 +1,10 @@
-//! Publishing: putting rendered documents where readers fetch them, today a folder (see
-//! [`folder`] for how a file is replaced atomically). A new place to publish to (object
-//! storage) is a second implementation of [`publish`] and [`remove_stale_pages`].
+//! Publishing: putting rendered documents where readers fetch them: the output folder (see
+//! [`folder`] for how a file is replaced atomically), then, with `publish:` in the config,
+//! object storage ([`store`]), which copies the folder as it stands after each build rather
+//! than rendering again, so that what the bucket holds is always what the folder held.
 
 pub mod folder;
+pub mod store;
 pub mod websub;
 
 use std::collections::BTreeSet;
@@ -21,6 +23,30 @@ pub enum PublishError {
         path: PathBuf,
         error: std::io::Error,
     },
+}
+
+/// `Cache-Control` of the archive documents that no longer take new articles.
+pub const ARCHIVE_CACHE_CONTROL: &str = "public, max-age=86400";
+
+/// Whether `rel` is (or is the gzip copy of) an archive document (RFC 5005) older than its
+/// language's newest, among the published `files`. Those change only when an article of
+/// their month is edited, so clients and caches may keep them a day; the newest takes every
+/// article that leaves the feed, so it is kept no longer than the feed.
+pub fn is_settled_archive(rel: &str, files: &BTreeSet<String>) -> bool {
+    let mut parts = rel.splitn(3, '/');
+    let (Some(lang), Some(selection::ARCHIVE_DIR), Some(rest)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let prefix = format!("{lang}/{}/", selection::ARCHIVE_DIR);
+    let newest = files
+        .range(prefix.clone()..)
+        .take_while(|f| f.starts_with(&prefix))
+        .last()
+        .and_then(|f| f[prefix.len()..].split('/').next());
+    let month = rest.split('/').next();
+    newest.is_some() && newest != month
 }
 
 /// What one round of publishing changed, as paths relative to the output folder.

@@ -94,6 +94,12 @@ impl Notifier {
         }
     }
 
+    /// A handle that queues notices from elsewhere (the store's publisher, which tells the
+    /// hubs of feeds once they are in the store rather than once they are written here).
+    pub fn notices(&self) -> Notices {
+        Notices(self.tx.clone())
+    }
+
     /// From now on tells these hubs (the config changed); what a hub still named was not told
     /// yet stays pending.
     pub fn set_hubs(&self, hubs: &[Url]) {
@@ -108,6 +114,19 @@ impl Notifier {
             .take()
             .and_then(|thread| thread.join().ok())
             .unwrap_or_default()
+    }
+}
+
+/// Queues notices for a [`Notifier`]; see [`Notifier::notices`].
+#[derive(Clone)]
+pub struct Notices(Sender<Message>);
+
+impl Notices {
+    /// Queues a notice of each feed in `urls` for every hub; returns at once.
+    pub fn changed(&self, urls: Vec<String>) {
+        if !urls.is_empty() {
+            let _ = self.0.send(Message::Changed(urls));
+        }
     }
 }
 

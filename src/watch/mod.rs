@@ -33,6 +33,7 @@ use crate::cache::{Cache, Contents};
 use crate::collection::Remembered;
 use crate::collection::{Changes, Collection};
 use crate::config::{Config, ConfigError, Sources};
+use crate::publish::store::{Publisher, Snapshot, Store};
 use crate::publish::websub::{Notifier, changed_feeds};
 
 /// First retry after a failed rebuild (a full disk, say); doubled up to `MAX_RETRY`.
@@ -53,6 +54,8 @@ const RECONCILE: Duration = Duration::from_secs(5);
 const RECONCILE_AT_LATEST: Duration = Duration::from_secs(60);
 /// Longest a stopping watcher keeps trying to tell a failing WebSub hub of the last changes.
 const HUB_WAIT_AT_STOP: Duration = Duration::from_secs(5);
+/// Longest a stopping watcher keeps publishing to a failing object store.
+const STORE_WAIT_AT_STOP: Duration = Duration::from_secs(10);
 
 /// What the watcher's loop waits for.
 pub enum Message {
@@ -83,11 +86,25 @@ pub enum WatchError {
     Notify(#[from] notify::Error),
     #[error(transparent)]
     Lock(#[from] crate::publish::folder::LockError),
+    #[error(transparent)]
+    Store(#[from] crate::publish::store::StoreError),
     #[error("cannot resolve {}: {error}", path.display())]
     Path {
         path: PathBuf,
         error: std::io::Error,
     },
+}
+
+/// The store's publisher of `config`, when it names one.
+fn start_store(
+    config: &Config,
+    notifier: Option<&Notifier>,
+) -> Result<Option<Publisher>, crate::publish::store::StoreError> {
+    let Some(settings) = &config.publish else {
+        return Ok(None);
+    };
+    let store = Store::open(settings, &config.output, config.cache.as_deref())?;
+    Publisher::start(store, notifier.map(Notifier::notices)).map(Some)
 }
 
 /// What the watcher last published, shared with whoever serves it.
@@ -144,6 +161,8 @@ pub struct Watcher {
     remembered: Option<Remembered>,
     /// Tells the WebSub hubs the config names which feeds changed.
     notifier: Option<Notifier>,
+    /// Copies the output folder to object storage (`publish:`), then tells the hubs.
+    store: Option<Publisher>,
     /// Told of the feeds each rebuild rewrote (paths in the output folder): `serve`'s hub.
     listeners: Vec<FeedsWritten>,
 }
@@ -173,8 +192,10 @@ impl Watcher {
             None => (None, build::Memo::default()),
         };
         let notifier = Notifier::start(&config.websub.hubs);
+        let store = start_store(&config, notifier.as_ref())?;
         Ok(Watcher {
             notifier,
+            store,
             listeners: Vec::new(),
             sources,
             poll_override,
@@ -349,6 +370,11 @@ impl Watcher {
         if self.retry_at.is_none() && !self.publish_pending && self.remembered.is_none() {
             self.save_cache();
         }
+        if let Some(store) = self.store.take()
+            && let Some(failed) = store.finish(STORE_WAIT_AT_STOP).failed
+        {
+            tracing::warn!("stopping with the store behind ({failed}): the next run catches up");
+        }
         if let Some(notifier) = self.notifier.take() {
             notifier.finish(HUB_WAIT_AT_STOP);
         }
@@ -459,6 +485,22 @@ impl Watcher {
             Ok(mut summary) => {
                 self.retry_at = None;
                 self.retry_delay.reset();
+                let feeds = changed_feeds(&self.config.site, &summary.written);
+                match &self.store {
+                    Some(store) => store.publish(
+                        Snapshot {
+                            folder: self.config.output.clone(),
+                            files: summary.outputs.clone(),
+                            max_age: self.config.serve.cache_max_age,
+                        },
+                        feeds,
+                    ),
+                    None => {
+                        if let Some(notifier) = &self.notifier {
+                            notifier.changed(feeds);
+                        }
+                    }
+                }
                 let outputs = crate::publish::Outputs::new(
                     &self.config.output,
                     std::mem::take(&mut summary.outputs),
@@ -478,9 +520,6 @@ impl Watcher {
                 }
                 if first {
                     self.save_cache();
-                }
-                if let Some(notifier) = &self.notifier {
-                    notifier.changed(changed_feeds(&self.config.site, &summary.written));
                 }
                 if !self.listeners.is_empty() {
                     let feeds: Vec<String> = summary
@@ -631,7 +670,18 @@ impl Watcher {
                         Some(notifier) if !config.websub.hubs.is_empty() => {
                             notifier.set_hubs(&config.websub.hubs);
                         }
-                        _ => self.notifier = Notifier::start(&config.websub.hubs),
+                        _ => {
+                            self.notifier = Notifier::start(&config.websub.hubs);
+                            if let Some(store) = &self.store {
+                                store.set_notices(self.notifier.as_ref().map(Notifier::notices));
+                            }
+                        }
+                    }
+                }
+                if config.publish != self.config.publish || config.output != self.config.output {
+                    match start_store(&config, self.notifier.as_ref()) {
+                        Ok(store) => self.store = store,
+                        Err(e) => tracing::error!("{e}; not publishing to object storage"),
                     }
                 }
                 self.config = config;

@@ -23,6 +23,7 @@ mod pages;
 mod property;
 mod readers;
 mod serve;
+mod store;
 mod topics;
 mod watch;
 mod websub;

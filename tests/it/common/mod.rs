@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod hub;
+pub mod s3;
 pub mod serving;
 pub mod subscriber;
 pub mod watching;
