@@ -144,6 +144,27 @@ fn outputs_print(output: &Path, feed: &Feed) -> Option<u64> {
 /// How many topic feeds are rendered and written at once: a few dozen keep every core busy,
 /// and bound the memory a build of hundreds of topics takes (their articles and documents).
 const FEEDS_AT_ONCE: usize = 32;
+/// ...and how many items they may hold together. An archive month holds every article of
+/// its month: at a million articles, a batch of 32 months held 3 GB of documents at once.
+const ITEMS_AT_ONCE: usize = 20_000;
+
+/// `feeds` in batches of at most [`FEEDS_AT_ONCE`] feeds and [`ITEMS_AT_ONCE`] items (a feed
+/// larger than that is a batch of its own).
+fn batched<'a, 'f>(feeds: &'a [(&'f Feed, &'f [String])]) -> Vec<&'a [(&'f Feed, &'f [String])]> {
+    let mut batches = Vec::new();
+    let (mut start, mut items) = (0, 0);
+    for (at, (_, ids)) in feeds.iter().enumerate() {
+        if at > start && (at - start == FEEDS_AT_ONCE || items + ids.len() > ITEMS_AT_ONCE) {
+            batches.push(&feeds[start..at]);
+            (start, items) = (at, 0);
+        }
+        items += ids.len();
+    }
+    if start < feeds.len() {
+        batches.push(&feeds[start..]);
+    }
+    batches
+}
 
 /// What a build did.
 #[derive(Debug, Clone, Default)]
@@ -384,7 +405,7 @@ fn publish_changed(
     let (topic_feeds, language_feeds): (Vec<_>, Vec<_>) = due
         .into_iter()
         .partition(|(feed, _)| feed.topic.is_some() || feed.archive.is_some());
-    let mut batches: Vec<&[(&Feed, &[String])]> = topic_feeds.chunks(FEEDS_AT_ONCE).collect();
+    let mut batches: Vec<&[(&Feed, &[String])]> = batched(&topic_feeds);
     batches.push(&language_feeds);
     let last = batches.len() - 1;
     let mut summary = Summary::default();
@@ -478,4 +499,27 @@ fn publish_changed(
     summary.zh_items = counts.zh;
     summary.en_items = counts.en;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_bound_both_the_feeds_and_the_items_held_at_once() {
+        let feed = Feed::language(Lang::Zh);
+        let ids = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>();
+        let (small, month, huge) = (ids(10), ids(12_000), ids(50_000));
+        let mut feeds: Vec<(&Feed, &[String])> = vec![(&feed, &small); 70];
+        feeds.extend([(&feed, &month[..]); 3]);
+        feeds.push((&feed, &huge));
+        feeds.push((&feed, &small));
+        let batches = batched(&feeds);
+        let sizes: Vec<usize> = batches.iter().map(|b| b.len()).collect();
+        // 70 small feeds in 32s, then months one or two at a time (the third would pass
+        // 20,000 items), the huge one alone, then the last small one.
+        assert_eq!(sizes, [32, 32, 7, 1, 1, 1, 1]);
+        assert_eq!(sizes.iter().sum::<usize>(), feeds.len());
+        assert!(batched(&[]).is_empty());
+    }
 }

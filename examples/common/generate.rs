@@ -140,6 +140,16 @@ pub struct Generated {
     pub bytes: Vec<u8>,
 }
 
+/// Paragraphs per language: 8–12 (about 10 KB an article), or 2–3 (about 2.5 KB) with
+/// `BIFEED_BENCH_SMALL=1`, for a million articles on one disk.
+fn paragraphs() -> std::ops::Range<usize> {
+    if std::env::var_os("BIFEED_BENCH_SMALL").is_some() {
+        2..4
+    } else {
+        8..13
+    }
+}
+
 /// The `index`-th article of the series for `seed`.
 pub fn article(seed: u64, index: usize) -> Generated {
     let mut rng =
@@ -166,7 +176,7 @@ pub fn article(seed: u64, index: usize) -> Generated {
     zh.push('\n');
     let reporter = ["王明", "李华", "张一凡", "陈静", "赵冬"][rng.usize(..5)];
     write!(zh, "中新网{zh_city}{month}月{day}日电(记者 {reporter})").ok();
-    let zh_paragraphs = rng.usize(8..13);
+    let zh_paragraphs = rng.usize(paragraphs());
     for p in 0..zh_paragraphs {
         if p > 0 {
             zh.push_str(if variant.is_multiple_of(7) {
@@ -218,7 +228,7 @@ pub fn article(seed: u64, index: usize) -> Generated {
         ][rng.usize(..5)]
     )
     .ok();
-    for _ in 0..rng.usize(8..13) {
+    for _ in 0..rng.usize(paragraphs()) {
         for _ in 0..rng.usize(3..6) {
             let t = topics[rng.usize(..topics.len())];
             let template = EN_SENTENCES[rng.usize(..EN_SENTENCES.len())];
