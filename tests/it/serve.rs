@@ -396,17 +396,7 @@ fn raw(server: &Server, request: &str) -> (u16, Vec<(String, String)>) {
     let mut headers = [httparse::EMPTY_HEADER; 32];
     let mut response = httparse::Response::new(&mut headers);
     response.parse(&reply).unwrap();
-    let headers = response
-        .headers
-        .iter()
-        .map(|h| {
-            (
-                h.name.to_ascii_lowercase(),
-                String::from_utf8_lossy(h.value).into_owned(),
-            )
-        })
-        .collect();
-    (response.code.unwrap(), headers)
+    (response.code.unwrap(), common::headers(response.headers))
 }
 
 #[test]

@@ -353,6 +353,19 @@ pub fn judge(what: &str, env: &str, default: &str) -> Option<PathBuf> {
     None
 }
 
+/// Parsed HTTP headers as (lower-case name, value) in the order sent.
+pub fn headers(parsed: &[httparse::Header]) -> Vec<(String, String)> {
+    parsed
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_ascii_lowercase(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect()
+}
+
 /// Every file under `dir` whose name is `name`, as paths inside `dir`.
 pub fn files_named(dir: &Path, name: &str) -> Vec<String> {
     tree(dir)

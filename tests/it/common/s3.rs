@@ -236,11 +236,10 @@ fn relay(mut client: TcpStream, upstream: &str, requests: &Mutex<Vec<Request>>) 
             let Ok(httparse::Status::Complete(head)) = request.parse(&pending) else {
                 break;
             };
-            let length: usize = request
-                .headers
-                .iter()
-                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-                .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse().ok())
+            let length: usize = super::headers(request.headers)
+                .into_iter()
+                .find(|(name, _)| name == "content-length")
+                .and_then(|(_, value)| value.trim().parse().ok())
                 .unwrap_or(0);
             if pending.len() < head + length {
                 break;
