@@ -18,6 +18,10 @@ pub enum Class {
     /// Verbs: never keywords, and a verb character opening a word jieba does not know makes
     /// it a phrase (开|园, 用|冰).
     Verb,
+    /// Numerals and set phrases (jieba's `m` and `l`): mostly counts and sayings (三天,
+    /// 是不是), but jieba files names that open with a numeral (三星堆) and fixed phrases
+    /// (以旧换新) there too, so a rare one is judged as if jieba did not know it.
+    Loose,
 }
 
 impl Class {
@@ -30,13 +34,14 @@ impl Class {
             5 => Class::Noun,
             6 => Class::VerbalNoun,
             7 => Class::Verb,
+            8 => Class::Loose,
             _ => Class::Other,
         }
     }
 
     /// Whether words of this class can be keywords at all.
     pub fn is_nominal(self) -> bool {
-        !matches!(self, Class::Other | Class::Verb)
+        !matches!(self, Class::Other | Class::Verb | Class::Loose)
     }
 
     pub fn is_name(self) -> bool {

@@ -51,6 +51,9 @@ const TRUSTED_FREQ: u64 = 10;
 /// Below this frequency a dictionary word is rare enough to be doubted where ICU's cut
 /// next to it looks wrong.
 const RARE_FREQ: u64 = 1000;
+/// Below this frequency a numeral or set phrase of jieba's is judged as a word it does not
+/// know (see [`Class::Loose`]).
+const LOOSE_FREQ: u64 = RARE_FREQ;
 /// Longest compound of nouns taken as one (跨境电商, 人工智能大模型 is as far as it goes).
 const MAX_PHRASE_CHARS: usize = 6;
 /// Longest candidate, in characters.
@@ -105,7 +108,7 @@ pub fn extract(headline: &str, paragraphs: &[String], reporters: &[String]) -> V
         .into_iter()
         .filter_map(|(word, how)| rank(word, how, &index, place, reporters))
         .collect();
-    drop_fragments(&mut ranked);
+    drop_fragments(&mut ranked, &index);
     ranked.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -824,6 +827,10 @@ struct Ranked<'a> {
     score: f32,
     /// Uses in the body.
     uses: usize,
+    /// The term frequency its score was made of (see [`term_frequency`]).
+    tf: f32,
+    /// Whether it names a person, place or organisation.
+    name: bool,
     first: (usize, usize),
 }
 
@@ -844,7 +851,8 @@ fn rank<'a>(
     if !is_candidate(word) || reporters.iter().any(|r| r == word) {
         return None;
     }
-    let known = lexicon::lookup(word);
+    let known = lexicon::lookup(word)
+        .filter(|e| !(e.class == Class::Loose && e.freq < LOOSE_FREQ && !is_quantity(word)));
     if known.is_some_and(|e| !e.class.is_nominal()) {
         return None;
     }
@@ -889,11 +897,7 @@ fn rank<'a>(
         (Some(Class::VerbalNoun), _) => VERBAL_NOUN_WEIGHT,
         _ => 1.0,
     };
-    let tf = if uses > 0 {
-        1.0 + (uses as f32).ln()
-    } else {
-        0.0
-    } + if in_headline { HEADLINE_BONUS } else { 0.0 };
+    let tf = term_frequency(uses, in_headline);
     let score = tf
         * lexicon::idf(entry)
         * weight
@@ -906,13 +910,27 @@ fn rank<'a>(
         word,
         score,
         uses,
+        tf,
+        name: weight == NAME_WEIGHT,
         first: found.first,
     })
 }
 
+/// 1 + ln of a word's uses in the lead, plus [`HEADLINE_BONUS`] when the headline has it.
+fn term_frequency(uses: usize, in_headline: bool) -> f32 {
+    let lead = if uses > 0 {
+        1.0 + (uses as f32).ln()
+    } else {
+        0.0
+    };
+    lead + if in_headline { HEADLINE_BONUS } else { 0.0 }
+}
+
 /// Drops the candidates that are only ever part of a longer one that ranks about as high
-/// ([`ABSORB`]; 霞客 of 徐霞客, 冰雪大 of 冰雪大世界): pieces, not words of their own.
-fn drop_fragments(ranked: &mut Vec<Ranked>) {
+/// ([`ABSORB`]; 霞客 of 徐霞客, 冰雪大 of 冰雪大世界): pieces, not words of their own. A piece
+/// also used on its own is scored again on those uses alone: 骤停 of a headline's 心脏骤停,
+/// written alone once more in the body, is a word of one use, not of the headline.
+fn drop_fragments(ranked: &mut Vec<Ranked>, texts: &Texts) {
     // Each candidate's pieces, found by looking up the substrings of each longer one rather
     // than comparing every pair.
     let at: FxHashMap<&str, usize> = ranked
@@ -921,7 +939,9 @@ fn drop_fragments(ranked: &mut Vec<Ranked>) {
         .map(|(k, r)| (r.word, k))
         .collect();
     let mut inside = vec![0usize; ranked.len()];
-    for long in ranked.iter() {
+    // The longer candidates each one is a piece of.
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); ranked.len()];
+    for (l, long) in ranked.iter().enumerate() {
         let bounds: Vec<usize> = long
             .word
             .char_indices()
@@ -939,16 +959,54 @@ fn drop_fragments(ranked: &mut Vec<Ranked>) {
                 };
                 if long.score >= ranked[k].score * ABSORB && !seen.contains(&k) {
                     seen.push(k);
+                    holders[k].push(l);
                     inside[k] += long.uses * long.word.matches(ranked[k].word).count();
                 }
             }
         }
     }
+    let scores: Vec<Option<f32>> = ranked
+        .iter()
+        .enumerate()
+        .map(|(k, short)| {
+            if inside[k] == 0 {
+                return Some(short.score);
+            }
+            if short.uses <= inside[k] {
+                return None;
+            }
+            let alone = short.uses - inside[k];
+            // The piece's headline use is the longer word's when a longer word covers it
+            // there; and only when the article writes the longer word more often than the
+            // piece alone is the longer one what it means (a name inside a longer name is
+            // still that name: 晋江 of 晋江市…局).
+            let longest_written = holders[k].iter().map(|&l| ranked[l].uses).max();
+            let headline_is_longer = texts.in_headline(short.word)
+                && texts
+                    .uses(short.word)
+                    .filter(|&(i, _)| i == 0)
+                    .all(|(_, at)| {
+                        holders[k].iter().any(|&l| {
+                            let long = ranked[l].word;
+                            texts.uses(long).any(|(i, from)| {
+                                i == 0 && from <= at && at + short.word.len() <= from + long.len()
+                            })
+                        })
+                    });
+            if short.name || !headline_is_longer || longest_written <= Some(alone.max(1)) {
+                return Some(short.score);
+            }
+            Some(short.score / short.tf * term_frequency(alone, false))
+        })
+        .collect();
     let mut k = 0;
-    ranked.retain(|short| {
-        let keep = inside[k] == 0 || short.uses > inside[k];
+    ranked.retain_mut(|short| {
+        let score = scores[k];
         k += 1;
-        keep
+        if let Some(score) = score {
+            short.score = score;
+        }
+        score.is_some()
     });
 }
 
@@ -1104,6 +1162,17 @@ fn is_candidate(word: &str) -> bool {
         chars += 1;
     }
     chars >= 2 && !word.chars().all(is_numeral) && !STOP_SET.contains(word) && !counts_places(word)
+}
+
+/// Whether a word is a number and what it counts (二十分钟, 十三届, 三十余头): numerals, then a
+/// character that is no noun (a measure word, 余, 多). A name jieba files with the numerals
+/// may open with one (三星堆).
+fn is_quantity(word: &str) -> bool {
+    let rest = word.trim_start_matches(is_numeral);
+    rest.len() < word.len()
+        && rest.chars().next().is_none_or(|c| {
+            lexicon::lookup(c.encode_utf8(&mut [0; 4])).is_some_and(|e| !e.class.is_nominal())
+        })
 }
 
 /// Whether a word counts places rather than names one: a numeral and a place suffix (五区,
@@ -1480,6 +1549,49 @@ mod tests {
                 "stop word {w}"
             );
         }
+    }
+
+    #[test]
+    fn a_name_opening_with_a_numeral_stays_whole() {
+        // jieba files 三星堆 with the numerals; ICU cuts it 三星|堆.
+        let body = [
+            "中新网成都5月3日电 三星堆遗址今年接待游客超过百万人次,三星堆博物馆新增三个展厅。"
+                .to_string(),
+            "三星堆文创产品销量增长,不少游客专程来到三星堆看青铜面具。".to_string(),
+        ];
+        let words = extract("三星堆遗址游客创新高", &body, &[]);
+        assert!(words.contains(&"三星堆".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w == "三星"), "{words:?}");
+    }
+
+    #[test]
+    fn a_quantity_is_never_a_keyword() {
+        let body = [
+            "中新网深圳6月1日电 无人机送餐二十分钟送达,比骑手快二十分钟。".to_string(),
+            "无人机航线已有四十条,每条航线二十分钟一班。".to_string(),
+        ];
+        let words = extract("深圳无人机送餐二十分钟送达", &body, &[]);
+        assert!(words.contains(&"无人机".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| is_quantity(w)), "{words:?}");
+        for quantity in ["二十分钟", "十三届", "三十余头", "百分"] {
+            assert!(is_quantity(quantity), "{quantity}");
+        }
+        for name in ["三星堆", "以旧换新"] {
+            assert!(!is_quantity(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_piece_of_a_headline_compound_gives_way_to_it() {
+        // The headline writes 心脏骤停; the body writes it twice more and 骤停 alone once:
+        // the piece is a word of one use, not of the headline.
+        let body = [
+            "中新网南昌9月9日电 社区志愿者学习心脏骤停急救,每人练习心肺复苏。".to_string(),
+            "医生介绍,心脏骤停后四分钟内施救最关键,骤停患者等不起。".to_string(),
+        ];
+        let words = extract("社区志愿者学习心脏骤停急救", &body, &[]);
+        assert!(words.contains(&"心脏骤停".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w == "骤停"), "{words:?}");
     }
 
     #[test]
