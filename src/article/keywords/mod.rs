@@ -461,7 +461,10 @@ fn candidates<'a>(
                 add(run, Origin::Word, first.start);
             } else if chars <= 6 && pieces[j].chars().count() == 1 && is_place_suffix(pieces[j]) {
                 add(run, Origin::Place, first.start);
-            } else if chars <= MAX_PHRASE_CHARS && all_nominal {
+            } else if chars <= MAX_PHRASE_CHARS
+                && all_nominal
+                && !GENERIC_HEADS.contains(&pieces[j])
+            {
                 add(run, Origin::Phrase, first.start);
             }
         }
@@ -660,7 +663,7 @@ fn closed<'a>(
     let mut grown: Vec<(&'a str, Found)> = found
         .iter()
         .filter_map(|(&word, &how)| {
-            let whole = grow(texts, word);
+            let whole = without_generic_head(grow(texts, word));
             (whole.len() != word.len()).then_some((
                 whole,
                 Found {
@@ -829,8 +832,6 @@ struct Ranked<'a> {
     uses: usize,
     /// The term frequency its score was made of (see [`term_frequency`]).
     tf: f32,
-    /// Whether it names a person, place or organisation.
-    name: bool,
     first: (usize, usize),
 }
 
@@ -911,7 +912,6 @@ fn rank<'a>(
         score,
         uses,
         tf,
-        name: weight == NAME_WEIGHT,
         first: found.first,
     })
 }
@@ -978,8 +978,8 @@ fn drop_fragments(ranked: &mut Vec<Ranked>, texts: &Texts) {
             let alone = short.uses - inside[k];
             // The piece's headline use is the longer word's when a longer word covers it
             // there; and only when the article writes the longer word more often than the
-            // piece alone is the longer one what it means (a name inside a longer name is
-            // still that name: 晋江 of 晋江市…局).
+            // piece alone is the longer one what it means. A place named with its suffix
+            // inside a longer name is still that place (晋江 of 晋江市工业和信息化局).
             let longest_written = holders[k].iter().map(|&l| ranked[l].uses).max();
             let headline_is_longer = texts.in_headline(short.word)
                 && texts
@@ -993,7 +993,15 @@ fn drop_fragments(ranked: &mut Vec<Ranked>, texts: &Texts) {
                             })
                         })
                     });
-            if short.name || !headline_is_longer || longest_written <= Some(alone.max(1)) {
+            let named_within = holders[k].iter().any(|&l| {
+                ranked[l].word.match_indices(short.word).any(|(at, w)| {
+                    ranked[l].word[at + w.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| is_place_suffix(c.encode_utf8(&mut [0; 4])))
+                })
+            });
+            if named_within || !headline_is_longer || longest_written < Some(alone.max(2)) {
                 return Some(short.score);
             }
             Some(short.score / short.tf * term_frequency(alone, false))
@@ -1042,6 +1050,24 @@ fn abbreviates(short: &str, long: &str) -> bool {
         && short.chars().next() == long.chars().next()
         && short.chars().next_back() == long.chars().next_back()
         && short.chars().all(|c| rest.any(|d| d == c))
+}
+
+/// Nouns that say what kind of thing a phrase is about, not which (动力电池企业, 风光制氢项目,
+/// 垃圾分类工作): what the article writes before one is the keyword.
+const GENERIC_HEADS: [&str; 9] = [
+    "企业", "项目", "工作", "数量", "人员", "部门", "情况", "问题", "方面",
+];
+
+/// `word` without a generic noun at its end ([`GENERIC_HEADS`]), when two characters or
+/// more are left.
+fn without_generic_head(word: &str) -> &str {
+    GENERIC_HEADS
+        .iter()
+        .find_map(|head| {
+            word.strip_suffix(head)
+                .filter(|rest| rest.chars().count() >= 2)
+        })
+        .unwrap_or(word)
 }
 
 /// Common Chinese surnames: the first character of a name ICU and jieba do not know.
@@ -1274,6 +1300,7 @@ const STOP_WORDS: &[&str] = &[
     "以后",
     "以来",
     "任何",
+    "企业",
     "会议",
     "但是",
     "作为",
@@ -1392,6 +1419,7 @@ const STOP_WORDS: &[&str] = &[
     "提升",
     "提醒",
     "提高",
+    "数量",
     "方式",
     "方面",
     "日前",
@@ -1495,6 +1523,7 @@ const STOP_WORDS: &[&str] = &[
     "需要",
     "非常",
     "面对",
+    "项目",
     "预计",
     "领域",
     "首先",
@@ -1592,6 +1621,24 @@ mod tests {
         let words = extract("社区志愿者学习心脏骤停急救", &body, &[]);
         assert!(words.contains(&"心脏骤停".to_string()), "{words:?}");
         assert!(!words.iter().any(|w| w == "骤停"), "{words:?}");
+    }
+
+    #[test]
+    fn a_kind_of_thing_after_a_term_is_left_off() {
+        // 储能电站项目, 储能电站企业: the keyword is 储能电站.
+        let body = [
+            "中新网西宁4月8日电 青海储能电站项目今年开工十二个,储能电站企业新增订单三成。"
+                .to_string(),
+            "当地储能电站企业表示,储能电站项目建成后可为电网调峰。".to_string(),
+        ];
+        let words = extract("青海储能电站项目开工", &body, &[]);
+        assert!(words.contains(&"储能电站".to_string()), "{words:?}");
+        assert!(
+            !words
+                .iter()
+                .any(|w| w.ends_with("项目") || w.ends_with("企业")),
+            "{words:?}"
+        );
     }
 
     #[test]
