@@ -866,13 +866,15 @@ fn rank<'a>(
     if uses == 0 && !in_headline {
         return None;
     }
-    // A word no dictionary knows is a keyword only if the article insists on it, and never
-    // when it is a piece cut out of words around it.
-    if found.origin == Origin::Phrase && uses + usize::from(in_headline) < 2 {
+    // A compound no dictionary knows is a keyword only if the body writes it twice: the
+    // headline's words, written once more in the body, are as often a turn of phrase (人象,
+    // 全球网友) as a term.
+    if found.origin == Origin::Phrase && uses < 2 {
         return None;
     }
     let at_dateline =
         place.is_some_and(|p| word == p || word.strip_suffix(['市', '县', '区']) == Some(p));
+    // A word no dictionary knows is never a piece cut out of words around it.
     if entry.is_none()
         && !at_dateline
         && (has_function_edge(word)
@@ -1639,6 +1641,18 @@ mod tests {
                 .any(|w| w.ends_with("项目") || w.ends_with("企业")),
             "{words:?}"
         );
+    }
+
+    #[test]
+    fn a_headline_phrase_written_once_more_is_not_a_term() {
+        let body = [
+            "中新网兰州7月2日电 麦积山石窟数字展厅上线,全球网友可在线参观洞窟。".to_string(),
+            "麦积山石窟研究所介绍,数字展厅收录洞窟四十个,麦积山石窟的泥塑首次以三维呈现。"
+                .to_string(),
+        ];
+        let words = extract("全球网友云游麦积山石窟", &body, &[]);
+        assert!(words.contains(&"麦积山石窟".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w == "全球网友"), "{words:?}");
     }
 
     #[test]
