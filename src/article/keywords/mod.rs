@@ -136,7 +136,7 @@ fn lead(paragraphs: &[String]) -> impl Iterator<Item = &str> {
     paragraphs
         .iter()
         .map(String::as_str)
-        .filter(|p| !is_caption(p))
+        .map(without_credit)
         .take_while(move |p| {
             let more = read < LEAD_BYTES;
             read += p.len();
@@ -144,15 +144,24 @@ fn lead(paragraphs: &[String]) -> impl Iterator<Item = &str> {
         })
 }
 
-/// Whether a paragraph is a photo's caption (图为…, …中新社记者 赵冬 摄): it repeats the
-/// photographer's credit, not what the story is about.
-fn is_caption(paragraph: &str) -> bool {
-    let p = paragraph.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
-    p.starts_with("图为")
-        || p.ends_with('摄')
-        || p.ends_with("摄)")
-        || p.ends_with("摄）")
-        || p.ends_with("供图")
+/// A paragraph without a photo's credit (图为游客在主塔前拍照。中新社记者 赵冬 摄): what the
+/// caption says is the story's, the credit names who took the photo, not what it shows.
+fn without_credit(paragraph: &str) -> &str {
+    let p = paragraph.trim_matches(|c: char| c.is_whitespace());
+    let credited = ["摄", "摄)", "摄）", "供图"]
+        .iter()
+        .any(|end| p.ends_with(end));
+    if !credited {
+        return paragraph;
+    }
+    let p = p.strip_prefix("图为").unwrap_or(p);
+    let credit = AGENCIES
+        .iter()
+        .filter_map(|a| p.rfind(a))
+        .chain(p.rfind('。').map(|end| end + '。'.len_utf8()))
+        .max()
+        .unwrap_or(p.len());
+    &p[..credit]
 }
 
 /// A word of Han characters, as a byte range of its text.
