@@ -45,7 +45,14 @@ fn benches(c: &mut Criterion) {
     let parsed = articles(1).remove(0);
     let zh = parsed.zh.clone().unwrap();
     group.bench_function("Chinese keywords", |b| {
-        b.iter(|| bifeed::extract_keywords(black_box(&zh.title), &zh.paragraphs, &zh.authors))
+        b.iter(|| {
+            bifeed::extract_keywords(
+                black_box(&zh.title),
+                &zh.paragraphs,
+                &zh.authors,
+                &zh.english_keywords,
+            )
+        })
     });
     group.finish();
 

@@ -39,10 +39,14 @@ impl Version {
     /// the ones extracted from the headline and body.
     pub fn feed_keywords(&self) -> &[String] {
         match self.keywords_from {
-            KeywordSource::Extracted => self
-                .extracted
-                .0
-                .get_or_init(|| extract_keywords(&self.title, &self.paragraphs, &self.authors)),
+            KeywordSource::Extracted => self.extracted.0.get_or_init(|| {
+                extract_keywords(
+                    &self.title,
+                    &self.paragraphs,
+                    &self.authors,
+                    &self.english_keywords,
+                )
+            }),
             _ => &self.keywords,
         }
     }
@@ -83,6 +87,10 @@ pub struct Version {
     /// Every body paragraph as written, dateline included. The English side may carry inline
     /// Markdown, which the feed renderer turns into HTML.
     pub paragraphs: Vec<String>,
+    /// For Chinese text whose keywords are extracted, the keywords the English part lists:
+    /// the editor's choice, which names the story's people and places in pinyin (see
+    /// [`extract_keywords`]). Empty otherwise.
+    pub english_keywords: Vec<String>,
     /// Keywords extracted from the text, computed the first time a feed needs them.
     pub extracted: KeywordCache,
 }

@@ -62,8 +62,13 @@ pub fn parse(text: &str, ctx: &Context) -> Result<Parsed, Rejection> {
 
     let (footer, lines) = split_footer(&lines);
     let (zh_lines, en_lines) = split_languages(&lines);
-    let zh = chinese_version(&zh_lines, &mut warnings);
+    let mut zh = chinese_version(&zh_lines, &mut warnings);
     let en = english_version(&en_lines, &mut warnings);
+    if let (Some(zh), Some(en)) = (&mut zh, &en)
+        && zh.version.keywords_from == KeywordSource::Extracted
+    {
+        zh.version.english_keywords = en.version.keywords.clone();
+    }
 
     if zh.is_none() && en.is_none() {
         let line = lines
@@ -475,6 +480,7 @@ fn build_version(
             keywords_from,
             summary: summary.to_string(),
             paragraphs: paragraphs.iter().map(|l| l.text.to_string()).collect(),
+            english_keywords: Vec::new(),
             extracted: Default::default(),
         },
         dateline: found.map(|(_, d, _)| d),

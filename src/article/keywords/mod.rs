@@ -7,6 +7,8 @@
 //! Candidates are words, dictionary words ICU split, compounds of nouns, places with their
 //! suffix, people's names and quoted terms, each grown to what the article always writes
 //! around it (see [`closed`]); they are ranked by tf-idf weighted by kind (see [`rank`]).
+//! The article's own English keywords, read back into the Chinese as pinyin, say which of
+//! them its editor chose (see [`english`]).
 //! `examples/keyword_eval.rs` measures the result against an editor's tags.
 //!
 //! The ranking deliberately looks at the article alone, not at the rest of the collection:
@@ -20,6 +22,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::options::WordBreakInvariantOptions;
 
+mod english;
 mod lexicon;
 
 use lexicon::Class;
@@ -41,9 +44,14 @@ const NAME_WEIGHT: f32 = 1.6;
 /// know, usually a compound (动力电池, 碳足迹): a common noun says what kind of thing a story
 /// is about, rarely which, and a compound built on it usually says which.
 const COMMON_NOUN_WEIGHT: f32 = 0.8;
+/// Weight of a word the article's English keywords name, over that of a name: the editor
+/// chose it (see [`english`]).
+const ENGLISH_WEIGHT: f32 = 2.0;
 /// Weight of a noun made of a verb (管理, 建设).
 const VERBAL_NOUN_WEIGHT: f32 = 0.4;
-/// The place the dateline names (中新网宜春…电): where the story happened.
+/// The place the dateline names (中新网宜春…电): where the story happened, unless the
+/// article's English keywords leave it out; then it is where the agency filed from (北京 of
+/// a ministry's announcement).
 const DATELINE_PLACE_WEIGHT: f32 = 1.5;
 /// A keyword beyond the [`MIN`]th must score at least this share of the first: a wrong
 /// keyword is a wrong topic feed, and the fifth is right less often than not.
@@ -88,8 +96,15 @@ pub fn split_listed(line: &str, chinese: bool) -> Vec<String> {
 }
 
 /// Extracts 3–5 keywords from a Chinese headline and body, most important first. `reporters`
-/// (the byline's names) are never keywords: an editor tags what a story is about.
-pub fn extract(headline: &str, paragraphs: &[String], reporters: &[String]) -> Vec<String> {
+/// (the byline's names) are never keywords: an editor tags what a story is about. `english`
+/// are the keywords the article's English part lists, which the Chinese words they name
+/// become (see [`english`]).
+pub fn extract(
+    headline: &str,
+    paragraphs: &[String],
+    reporters: &[String],
+    english: &[String],
+) -> Vec<String> {
     let place = dateline_place(paragraphs);
     let lead: Vec<&str> = without_dateline(lead(paragraphs)).collect();
     let texts: Vec<&str> = std::iter::once(headline)
@@ -107,11 +122,26 @@ pub fn extract(headline: &str, paragraphs: &[String], reporters: &[String]) -> V
     names(&index, &mut found);
     marked(&texts, &mut found);
     organisations(&index, &mut found);
-    let found = closed(&index, found);
+    let mut found = closed(&index, found);
+    let named = named_in_english(&index, &english::spellings(english), &found);
+    // A word the English keywords name that no rule made a candidate (高考, a verb to jieba).
+    for &word in &named.words {
+        if !found.contains_key(word)
+            && let Some(first) = index.uses(word).next()
+        {
+            found.insert(
+                word,
+                Found {
+                    origin: Origin::Word,
+                    first,
+                },
+            );
+        }
+    }
 
     let mut ranked: Vec<Ranked> = found
         .into_iter()
-        .filter_map(|(word, how)| rank(word, how, &index, place, reporters))
+        .filter_map(|(word, how)| rank(word, how, &index, place, reporters, &named))
         .collect();
     drop_fragments(&mut ranked, &index);
     ranked.sort_by(|a, b| {
@@ -412,6 +442,103 @@ enum Origin {
     /// A short term in quotation marks or a title in book marks (“村超”, 《本草纲目》): the
     /// writer marked where it starts and ends.
     Marked,
+}
+
+/// The words of the headline and lead that read as one of the English keywords (see
+/// [`english`]), at most [`MAX_CHARS`] characters: with the suffix the text writes after
+/// them when the keyword names a kind of place (鄱阳湖 for Poyang Lake). Only candidates and
+/// words the text has count ([`is_word_in_text`]).
+fn named_in_english<'a>(
+    texts: &Texts<'a>,
+    spellings: &[english::Spelling],
+    found: &FxHashMap<&'a str, Found>,
+) -> Named<'a> {
+    let mut named = Named {
+        words: FxHashSet::default(),
+        listed: !spellings.is_empty(),
+    };
+    if spellings.is_empty() {
+        return named;
+    }
+    let mut lengths = Vec::new();
+    for part in texts.parts {
+        let readings = english::Readings::new(part);
+        for k in 0..readings.chars() {
+            for spelling in spellings {
+                lengths.clear();
+                readings.read_from(k, &spelling.letters, &mut lengths);
+                for &n in &lengths {
+                    let mut word = readings.bytes(k, n);
+                    // A kind of place is written after the name (鄱阳湖), or read in it (太湖).
+                    if !spelling.suffixes.is_empty() {
+                        let ends_in_kind = |text: &str| {
+                            text.chars()
+                                .next_back()
+                                .is_some_and(|c| spelling.suffixes.contains(&c))
+                        };
+                        match part[word.end..].chars().next() {
+                            Some(c) if spelling.suffixes.contains(&c) => {
+                                word.end += c.len_utf8();
+                            }
+                            _ if ends_in_kind(&part[word.clone()]) => {}
+                            _ => continue,
+                        }
+                    }
+                    let word = &part[word];
+                    if !found.contains_key(word) && !is_word_in_text(texts, word) {
+                        continue;
+                    }
+                    // What the text writes around it every time is the name (奋斗者号 for
+                    // Fendouzhe); most of the time is not enough (杭州 of 杭州港, 杭州市).
+                    let grown = grow(texts, word);
+                    let word = if texts.uses(grown).count() == texts.uses(word).count() {
+                        grown
+                    } else {
+                        word
+                    };
+                    if (2..=MAX_CHARS).contains(&word.chars().count()) {
+                        named.words.insert(word);
+                    }
+                }
+            }
+        }
+    }
+    named
+}
+
+/// What the article's English keywords name in its Chinese text.
+struct Named<'a> {
+    /// The words that read as one of them ([`named_in_english`]).
+    words: FxHashSet<&'a str>,
+    /// Whether the article lists English keywords at all: when it does, what they leave out
+    /// the editor did not choose.
+    listed: bool,
+}
+
+impl Named<'_> {
+    /// Whether the English keywords name `word`: itself, or without its place suffix
+    /// (鄱阳县 for Poyang).
+    fn names(&self, word: &str) -> bool {
+        self.words.contains(word)
+            || word.char_indices().next_back().is_some_and(|(last, c)| {
+                is_place_suffix(c.encode_utf8(&mut [0; 4]))
+                    && word[..last].chars().count() >= 2
+                    && self.words.contains(&word[..last])
+            })
+    }
+}
+
+/// Whether a stretch of text that reads as an English keyword is a word there, not letters
+/// across two (区负 of 社区负责人 reads as Qufu): a word the dictionary knows, or a name the
+/// text writes before a place suffix (麻涌 of 麻涌镇).
+fn is_word_in_text(texts: &Texts, word: &str) -> bool {
+    lexicon::lookup(word).is_some()
+        || texts.uses(word).any(|(i, at)| {
+            texts.parts[i][at + word.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| is_place_suffix(c.encode_utf8(&mut [0; 4])))
+        })
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -868,6 +995,8 @@ struct Ranked<'a> {
     /// The term frequency its score was made of (see [`term_frequency`]).
     tf: f32,
     first: (usize, usize),
+    /// Named by the article's English keywords: never a fragment of a longer candidate.
+    in_english: bool,
 }
 
 /// Scores a candidate, or drops it: verbs, time words and the like (jieba's part of speech),
@@ -883,6 +1012,7 @@ fn rank<'a>(
     texts: &Texts<'a>,
     place: Option<&str>,
     reporters: &[String],
+    english: &Named,
 ) -> Option<Ranked<'a>> {
     // The reporters and their agency (a photo's credit, 中新社记者…摄) say who wrote the
     // story, not what it is about.
@@ -892,9 +1022,12 @@ fn rank<'a>(
     {
         return None;
     }
+    // What the English keywords name is a keyword whatever the dictionary calls it: jieba
+    // tags 高考 a verb.
+    let in_english = english.names(word);
     let known = lexicon::lookup(word)
         .filter(|e| !(e.class == Class::Loose && e.freq < LOOSE_FREQ && !is_quantity(word)));
-    if known.is_some_and(|e| !e.class.is_nominal()) {
+    if known.is_some_and(|e| !e.class.is_nominal()) && !in_english {
         return None;
     }
     // jieba's rarest entries are as often noise as words (开园 as a place, 冰量): they vouch
@@ -909,7 +1042,12 @@ fn rank<'a>(
     // A compound no dictionary knows is a keyword only if the body writes it twice: the
     // headline's words, written once more in the body, are as often a turn of phrase (人象,
     // 全球网友) as a term.
-    if found.origin == Origin::Phrase && uses < 2 {
+    if found.origin == Origin::Phrase && uses < 2 && !in_english {
+        return None;
+    }
+    // A term in quotation marks that the story quotes once and its headline does not name
+    // is a turn of phrase (“能聊天”, “花钱买分”), not what the story is about.
+    if found.origin == Origin::Marked && uses < 2 && !in_headline && !in_english {
         return None;
     }
     let at_dateline =
@@ -917,6 +1055,7 @@ fn rank<'a>(
     // A word no dictionary knows is never a piece cut out of words around it.
     if entry.is_none()
         && !at_dateline
+        && !in_english
         && (has_function_edge(word)
             || places_in_a_row(word)
             || (found.origin == Origin::Phrase && ends_with_a_verb(word))
@@ -935,6 +1074,7 @@ fn rank<'a>(
         return None;
     }
     let weight = match (class, found.origin) {
+        _ if in_english => NAME_WEIGHT * ENGLISH_WEIGHT,
         (Some(c), _) if c.is_name() => NAME_WEIGHT,
         (_, Origin::Person | Origin::Place | Origin::Marked | Origin::Organisation) => NAME_WEIGHT,
         (Some(Class::VerbalNoun), _) => VERBAL_NOUN_WEIGHT,
@@ -945,7 +1085,7 @@ fn rank<'a>(
     let score = tf
         * lexicon::idf(entry)
         * weight
-        * if at_dateline {
+        * if at_dateline && (in_english || !english.listed) {
             DATELINE_PLACE_WEIGHT
         } else {
             1.0
@@ -956,6 +1096,7 @@ fn rank<'a>(
         uses,
         tf,
         first: found.first,
+        in_english,
     })
 }
 
@@ -1017,6 +1158,9 @@ fn drop_fragments(ranked: &mut Vec<Ranked>, texts: &Texts) {
             }
             if short.uses <= inside[k] {
                 return None;
+            }
+            if short.in_english {
+                return Some(short.score);
             }
             let alone = short.uses - inside[k];
             // The piece's headline use is the longer word's when a longer word covers it
@@ -1609,7 +1753,7 @@ mod tests {
             "港口负责人表示,扩建后集装箱吞吐能力提高三成,航运企业可以更快装卸。".to_string(),
             "今年以来,杭州港口集装箱吞吐量同比增长,航运公司纷纷增开航线。".to_string(),
         ];
-        let words = extract(headline, &body, &[]);
+        let words = extract(headline, &body, &[], &[]);
         assert!((MIN..=MAX).contains(&words.len()), "{words:?}");
         // The words, or the compounds they make (杭州港口, 集装箱吞吐量).
         assert!(words.iter().any(|w| w.contains("港口")), "{words:?}");
@@ -1623,6 +1767,83 @@ mod tests {
         }
     }
 
+    fn english(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn what_the_english_keywords_name_is_a_keyword_whatever_its_part_of_speech() {
+        // jieba tags 高考 a verb: alone, it is never a keyword; the English part names it.
+        let headline = "今年高考明日开考 考生人数再创新高";
+        let body = [
+            "中新网北京6月6日电 今年高考明日开考,各地考点已完成考场布置和设备调试。".to_string(),
+            "教育部提醒考生提前熟悉考场,高考期间各地将加强交通疏导和治安巡逻。".to_string(),
+            "多地考试院表示,高考评卷工作将于考试结束后陆续展开。".to_string(),
+        ];
+        let without = extract(headline, &body, &[], &[]);
+        assert!(!without.iter().any(|w| w == "高考"), "{without:?}");
+        let with = extract(headline, &body, &[], &english(&["gaokao", "exams"]));
+        assert_eq!(with.first().map(String::as_str), Some("高考"), "{with:?}");
+    }
+
+    #[test]
+    fn an_english_place_keyword_names_the_place_of_its_kind() {
+        // "Dongting Lake" is the lake, not the town of the same name, written more often.
+        let headline = "洞庭镇组织志愿者护鸟 洞庭湖候鸟数量回升";
+        let body = [
+            "中新网岳阳1月8日电 洞庭镇今冬组织护鸟志愿者巡查湿地,洞庭镇的志愿者已有两百人。"
+                .to_string(),
+            "今冬洞庭湖越冬候鸟数量明显回升,观测到的小天鹅超过两万只。".to_string(),
+            "洞庭镇负责人表示,将与洞庭湖保护区管理部门共同加强夜间巡护。".to_string(),
+        ];
+        let words = extract(
+            headline,
+            &body,
+            &[],
+            &english(&["Dongting Lake", "migratory birds"]),
+        );
+        assert_eq!(
+            words.first().map(String::as_str),
+            Some("洞庭湖"),
+            "{words:?}"
+        );
+        assert!(!words.iter().any(|w| w == "洞庭"), "{words:?}");
+    }
+
+    #[test]
+    fn the_dateline_place_the_english_keywords_leave_out_gains_nothing() {
+        // A ministry's announcement filed from Beijing is not about Beijing.
+        let headline = "教育部部署中小学教材修订工作";
+        let body = [
+            "中新网北京3月2日电 教育部2日发布通知,部署新一轮中小学教材修订工作,北京等地将先行试用。"
+                .to_string(),
+            "通知要求,教材修订要吸收教学改革成果,修订后的教材将于秋季学期投入使用。"
+                .to_string(),
+            "教育部有关负责人表示,各地要组织教研人员做好教材培训。".to_string(),
+        ];
+        let listed = english(&["Ministry of Education", "textbooks"]);
+        let rank_of = |words: &[String]| words.iter().position(|w| w == "北京");
+        let without = extract(headline, &body, &[], &[]);
+        let with = extract(headline, &body, &[], &listed);
+        assert!(
+            rank_of(&with).is_none_or(|r| rank_of(&without).is_some_and(|s| r > s)),
+            "{without:?} {with:?}"
+        );
+    }
+
+    #[test]
+    fn letters_across_two_words_are_no_keyword() {
+        // 区负 (of 社区负责人) reads as Qufu: a stretch that is no word is never named.
+        let headline = "社区养老服务中心启用";
+        let body = [
+            "中新网济宁4月2日电 社区负责人介绍,社区养老服务中心可同时照护五十位老人。".to_string(),
+            "社区负责人表示,养老服务中心还将开设老年食堂。".to_string(),
+        ];
+        let words = extract(headline, &body, &[], &english(&["Qufu"]));
+        assert!(!words.iter().any(|w| w == "区负"), "{words:?}");
+        assert_eq!(words, extract(headline, &body, &[], &[]));
+    }
+
     #[test]
     fn a_name_opening_with_a_numeral_stays_whole() {
         // jieba files 三星堆 with the numerals; ICU cuts it 三星|堆.
@@ -1631,7 +1852,7 @@ mod tests {
                 .to_string(),
             "三星堆文创产品销量增长,不少游客专程来到三星堆看青铜面具。".to_string(),
         ];
-        let words = extract("三星堆遗址游客创新高", &body, &[]);
+        let words = extract("三星堆遗址游客创新高", &body, &[], &[]);
         assert!(words.contains(&"三星堆".to_string()), "{words:?}");
         assert!(!words.iter().any(|w| w == "三星"), "{words:?}");
     }
@@ -1642,7 +1863,7 @@ mod tests {
             "中新网深圳6月1日电 无人机送餐二十分钟送达,比骑手快二十分钟。".to_string(),
             "无人机航线已有四十条,每条航线二十分钟一班。".to_string(),
         ];
-        let words = extract("深圳无人机送餐二十分钟送达", &body, &[]);
+        let words = extract("深圳无人机送餐二十分钟送达", &body, &[], &[]);
         assert!(words.contains(&"无人机".to_string()), "{words:?}");
         assert!(!words.iter().any(|w| is_quantity(w)), "{words:?}");
         for quantity in ["二十分钟", "十三届", "三十余头", "百分"] {
@@ -1661,7 +1882,7 @@ mod tests {
             "中新网南昌9月9日电 社区志愿者学习心脏骤停急救,每人练习心肺复苏。".to_string(),
             "医生介绍,心脏骤停后四分钟内施救最关键,骤停患者等不起。".to_string(),
         ];
-        let words = extract("社区志愿者学习心脏骤停急救", &body, &[]);
+        let words = extract("社区志愿者学习心脏骤停急救", &body, &[], &[]);
         assert!(words.contains(&"心脏骤停".to_string()), "{words:?}");
         assert!(!words.iter().any(|w| w == "骤停"), "{words:?}");
     }
@@ -1674,7 +1895,7 @@ mod tests {
                 .to_string(),
             "当地储能电站企业表示,储能电站项目建成后可为电网调峰。".to_string(),
         ];
-        let words = extract("青海储能电站项目开工", &body, &[]);
+        let words = extract("青海储能电站项目开工", &body, &[], &[]);
         assert!(words.contains(&"储能电站".to_string()), "{words:?}");
         assert!(
             !words
@@ -1691,7 +1912,7 @@ mod tests {
             "麦积山石窟研究所介绍,数字展厅收录洞窟四十个,麦积山石窟的泥塑首次以三维呈现。"
                 .to_string(),
         ];
-        let words = extract("全球网友云游麦积山石窟", &body, &[]);
+        let words = extract("全球网友云游麦积山石窟", &body, &[], &[]);
         assert!(words.contains(&"麦积山石窟".to_string()), "{words:?}");
         assert!(!words.iter().any(|w| w == "全球网友"), "{words:?}");
     }
@@ -1703,7 +1924,7 @@ mod tests {
             "中新网乌兰察布5月1日电 乌兰察布的集装箱货运站今天开通。".to_string(),
             "乌兰察布货运站每天发出集装箱列车两列,集装箱运往天津港。".to_string(),
         ];
-        let words = extract("乌兰察布货运站开通", &body, &[]);
+        let words = extract("乌兰察布货运站开通", &body, &[], &[]);
         assert!(words.contains(&"乌兰察布".to_string()), "{words:?}");
         assert!(words.contains(&"集装箱".to_string()), "{words:?}");
         assert!(
@@ -1716,7 +1937,7 @@ mod tests {
     fn a_phrase_repeated_from_the_headline_is_not_a_word() {
         // 用|冰|量|达 occurs twice, but once is the headline repeating the lead.
         let body = ["今冬园区用冰量达三十万立方米,冰雕作品两千件。".to_string()];
-        let words = extract("冰雪大世界开园 今冬用冰量达三十万立方米", &body, &[]);
+        let words = extract("冰雪大世界开园 今冬用冰量达三十万立方米", &body, &[], &[]);
         assert!(!words.iter().any(|w| w.contains("量达")), "{words:?}");
         assert!(
             !words.iter().any(|w| w.chars().all(is_numeral)),
@@ -1745,7 +1966,7 @@ mod tests {
             "熊猫基地游客人数创新高,熊猫幼崽受欢迎。".to_string(),
             400,
         ));
-        let words = extract("港口扩建", &body, &[]);
+        let words = extract("港口扩建", &body, &[], &[]);
         assert!(words.iter().any(|w| w == "港口"), "{words:?}");
         assert!(
             !words.iter().any(|w| w.contains("熊猫")),
@@ -1755,7 +1976,7 @@ mod tests {
 
     #[test]
     fn text_without_chinese_words_gives_no_keywords() {
-        assert!(extract("Hello", &["123 abc".to_string()], &[]).is_empty());
+        assert!(extract("Hello", &["123 abc".to_string()], &[], &[]).is_empty());
     }
 }
 
@@ -1766,7 +1987,7 @@ mod kinds {
 
     fn keywords(headline: &str, body: &[&str]) -> Vec<String> {
         let body: Vec<String> = body.iter().map(|p| p.to_string()).collect();
-        extract(headline, &body, &["林晓帆".to_string()])
+        extract(headline, &body, &["林晓帆".to_string()], &[])
     }
 
     #[test]
@@ -1925,7 +2146,12 @@ mod kinds {
             "图为冰雕。中新社记者 赵冬 摄".to_string(),
             "图为冰滑梯。中新社记者 赵冬 摄".to_string(),
         ];
-        let words = extract("冰雪大世界迎来第一百万名游客", &body, &["赵冬".to_string()]);
+        let words = extract(
+            "冰雪大世界迎来第一百万名游客",
+            &body,
+            &["赵冬".to_string()],
+            &[],
+        );
         assert!(words.contains(&"冰雪大世界".to_string()), "{words:?}");
         // Nor the words of a caption around the credit.
         for credit in ["中新社", "赵冬", "中新网", "图为"] {

@@ -1,0 +1,220 @@
+//! The article's English keywords, read back into its Chinese text.
+//!
+//! The English part of an article lists keywords its editor chose (`### Keywords: Yichun,
+//! Zheng He, gaokao`), and the names among them are pinyin: the people, places and terms the
+//! story is about, in the order the editor put them. A Chinese word that reads as one of them
+//! is that keyword, whatever part of speech the dictionary gives it (jieba tags 高考 a verb)
+//! and however often the text writes it. Only whole keywords count: "Beijing Municipal
+//! Education Commission" does not make 北京 a keyword, and "Wuhan University" is not 武汉.
+//!
+//! Reading is by every pronunciation a character has (the `pinyin` crate's heteronyms), tones
+//! and spaces dropped: an English keyword carries neither.
+
+use pinyin::ToPinyinMulti;
+
+/// Words that name the kind of a place, and the suffix the Chinese writes for each: a
+/// keyword ending in one names the place with that suffix (Poyang Lake is 鄱阳湖, not the
+/// county 鄱阳县), or the name alone when the suffix is part of its reading (Taihu Lake, 太湖).
+const KINDS: [(&str, char); 20] = [
+    ("county", '县'),
+    ("city", '市'),
+    ("province", '省'),
+    ("district", '区'),
+    ("town", '镇'),
+    ("township", '乡'),
+    ("village", '村'),
+    ("lake", '湖'),
+    ("mountain", '山'),
+    ("mountains", '山'),
+    ("river", '河'),
+    ("river", '江'),
+    ("island", '岛'),
+    ("prefecture", '州'),
+    ("region", '区'),
+    ("banner", '旗'),
+    ("station", '站'),
+    ("temple", '寺'),
+    ("port", '港'),
+    ("bridge", '桥'),
+];
+
+/// An English keyword as pinyin would spell it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spelling {
+    /// Lower-case letters and digits, without the last word when that names a kind of place.
+    pub letters: String,
+    /// The suffixes the Chinese may write for that kind of place (湖 for "Lake").
+    pub suffixes: Vec<char>,
+}
+
+/// The English keywords as pinyin would spell them ([`Spelling`]); keywords with no letters
+/// are left out. Digits are kept, so that "Chang'e-6" never reads as 嫦娥 alone.
+pub fn spellings(keywords: &[String]) -> Vec<Spelling> {
+    keywords
+        .iter()
+        .filter_map(|keyword| {
+            let mut words: Vec<String> = keyword
+                .split(|c: char| c.is_whitespace() || c == '-')
+                .map(|w| {
+                    w.chars()
+                        .filter_map(|c| match c {
+                            'ü' | 'Ü' => Some('u'),
+                            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+                            _ => None,
+                        })
+                        .collect::<String>()
+                })
+                .filter(|w| !w.is_empty())
+                .collect();
+            let mut suffixes = Vec::new();
+            if words.len() > 1 {
+                let last = words.last().map_or("", String::as_str);
+                suffixes = KINDS
+                    .iter()
+                    .filter(|(kind, _)| *kind == last)
+                    .map(|&(_, suffix)| suffix)
+                    .collect();
+                if !suffixes.is_empty() {
+                    words.pop();
+                }
+            }
+            let letters = words.concat();
+            (letters.bytes().any(|b| b.is_ascii_alphabetic()))
+                .then_some(Spelling { letters, suffixes })
+        })
+        .collect()
+}
+
+/// How a text can be read aloud: each character's pronunciations, looked up once.
+pub struct Readings {
+    /// Every pronunciation of every character, in text order, toneless (`ü` both as `u`
+    /// and as `v`: [`WITH_UMLAUT`]).
+    forms: Vec<&'static str>,
+    /// For each character, its byte offset in the text and its range of `forms` (empty for
+    /// a character that is not Han).
+    chars: Vec<(usize, u32, u32)>,
+    len: usize,
+}
+
+impl Readings {
+    pub fn new(text: &str) -> Readings {
+        let mut forms = Vec::with_capacity(text.len() / 2);
+        let mut chars = Vec::with_capacity(text.len() / 3);
+        for (at, c) in text.char_indices() {
+            let start = forms.len() as u32;
+            if let Some(readings) = c.to_pinyin_multi() {
+                for reading in readings {
+                    let plain = reading.plain();
+                    let umlaut = plain
+                        .contains('ü')
+                        .then(|| WITH_UMLAUT.iter().find(|(with, ..)| *with == plain))
+                        .flatten();
+                    match umlaut {
+                        Some(&(_, u, v)) => forms.extend([u, v]),
+                        None => forms.push(plain),
+                    }
+                }
+            }
+            chars.push((at, start, forms.len() as u32));
+        }
+        Readings {
+            forms,
+            chars,
+            len: text.len(),
+        }
+    }
+
+    /// The number of characters read.
+    pub fn chars(&self) -> usize {
+        self.chars.len()
+    }
+
+    /// The byte range of `n` characters from character `k`.
+    pub fn bytes(&self, k: usize, n: usize) -> std::ops::Range<usize> {
+        let end = self.chars.get(k + n).map_or(self.len, |&(at, ..)| at);
+        self.chars[k].0..end
+    }
+
+    /// Adds to `lengths` the length, in characters, of each word from character `k` that
+    /// reads as `letters` with some pronunciation of each of its characters.
+    pub fn read_from(&self, k: usize, letters: &str, lengths: &mut Vec<usize>) {
+        self.walk(k, letters, 0, lengths);
+    }
+
+    fn walk(&self, k: usize, letters: &str, read: usize, lengths: &mut Vec<usize>) {
+        if letters.is_empty() {
+            if read > 0 && !lengths.contains(&read) {
+                lengths.push(read);
+            }
+            return;
+        }
+        let Some(&(_, start, end)) = self.chars.get(k + read) else {
+            return;
+        };
+        for form in &self.forms[start as usize..end as usize] {
+            if let Some(after) = letters.strip_prefix(form) {
+                self.walk(k, after, read + 1, lengths);
+            }
+        }
+    }
+}
+
+/// The toneless readings with `ü`, and how English text writes each: `u` (Lu) or `v` (Lv).
+const WITH_UMLAUT: [(&str, &str, &str); 4] = [
+    ("lü", "lu", "lv"),
+    ("nü", "nu", "nv"),
+    ("lüe", "lue", "lve"),
+    ("nüe", "nue", "nve"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keywords(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn keywords_are_spelled_as_pinyin_without_the_kind_of_place() {
+        let spelled = spellings(&keywords(&[
+            "Taihu Lake",
+            "Ma'anshan",
+            "Zheng He",
+            "Awat County",
+            "Chang'e-6",
+            "Lake",
+        ]));
+        let letters: Vec<&str> = spelled.iter().map(|s| s.letters.as_str()).collect();
+        assert_eq!(
+            letters,
+            ["taihu", "maanshan", "zhenghe", "awat", "change6", "lake"]
+        );
+        assert_eq!(spelled[0].suffixes, ['湖']);
+        assert_eq!(spelled[3].suffixes, ['县']);
+        assert!(spelled[1].suffixes.is_empty() && spelled[5].suffixes.is_empty());
+    }
+
+    fn reads_as(word: &str, letters: &str) -> bool {
+        let mut lengths = Vec::new();
+        Readings::new(word).read_from(0, letters, &mut lengths);
+        lengths.contains(&word.chars().count())
+    }
+
+    #[test]
+    fn a_word_reads_as_a_spelling_by_any_pronunciation() {
+        assert!(reads_as("马鞍山", "maanshan"));
+        assert!(reads_as("高考", "gaokao"));
+        // 长 is cháng and zhǎng: either reading counts.
+        assert!(reads_as("长沙", "changsha"));
+        assert!(reads_as("吕梁", "lvliang") && reads_as("吕梁", "luliang"));
+        assert!(!reads_as("杭州", "hangzhoushi"));
+        assert!(!reads_as("嫦娥六号", "change6"));
+        // Text goes on after the word: 杭州 is read at the start of 杭州市民.
+        let text = Readings::new("在杭州市民");
+        let mut lengths = Vec::new();
+        text.read_from(1, "hangzhou", &mut lengths);
+        assert_eq!(lengths, [2]);
+        assert_eq!(text.bytes(1, 2), "在".len().."在杭州".len());
+    }
+}
