@@ -1832,6 +1832,23 @@ mod tests {
     }
 
     #[test]
+    fn a_term_quoted_once_is_a_turn_of_phrase() {
+        let headline = "多地开展防范招生诈骗宣传";
+        let body = [
+            "中新网南京7月2日电 多地教育部门近日提醒考生和家长,警惕“内部指标”等招生诈骗。"
+                .to_string(),
+            "教育部门表示,招生诈骗多以“特殊渠道”为名,考生应通过官方渠道查询录取信息。".to_string(),
+            "今年以来,各地已查处招生诈骗案件十余起。".to_string(),
+        ];
+        let words = extract(headline, &body, &[], &[]);
+        assert!(words.iter().any(|w| w == "招生诈骗"), "{words:?}");
+        assert!(!words.iter().any(|w| w == "内部指标"), "{words:?}");
+        // Quoted in the headline, it is what the story is about.
+        let words = extract("多地提醒警惕“内部指标”骗局", &body, &[], &[]);
+        assert!(words.iter().any(|w| w == "内部指标"), "{words:?}");
+    }
+
+    #[test]
     fn letters_across_two_words_are_no_keyword() {
         // 区负 (of 社区负责人) reads as Qufu: a stretch that is no word is never named.
         let headline = "社区养老服务中心启用";
