@@ -12,30 +12,57 @@
 
 use pinyin::ToPinyinMulti;
 
-/// Words that name the kind of a place, and the suffix the Chinese writes for each: a
-/// keyword ending in one names the place with that suffix (Poyang Lake is 鄱阳湖, not the
-/// county 鄱阳县), or the name alone when the suffix is part of its reading (Taihu Lake, 太湖).
-const KINDS: [(&str, char); 20] = [
-    ("county", '县'),
-    ("city", '市'),
-    ("province", '省'),
-    ("district", '区'),
-    ("town", '镇'),
-    ("township", '乡'),
-    ("village", '村'),
-    ("lake", '湖'),
-    ("mountain", '山'),
-    ("mountains", '山'),
-    ("river", '河'),
-    ("river", '江'),
-    ("island", '岛'),
-    ("prefecture", '州'),
-    ("region", '区'),
-    ("banner", '旗'),
-    ("station", '站'),
-    ("temple", '寺'),
-    ("port", '港'),
-    ("bridge", '桥'),
+/// English words that say what kind of thing a name is, and what the Chinese writes after
+/// the name for each: an English name is the pinyin of the Chinese one and a translated
+/// head (Wuhan University is 武汉大学, Poyang Lake 鄱阳湖, not the county 鄱阳县). A keyword
+/// ending in one names the name with that head, or the name alone where the head is part of
+/// its reading (Taihu Lake, 太湖). Kinds of several words come first, so that they are
+/// tried before the one-word kind they end in.
+const KINDS: [(&str, &[&str]); 44] = [
+    ("high tech zone", &["高新区"]),
+    ("new area", &["新区"]),
+    ("national park", &["国家公园"]),
+    ("county", &["县"]),
+    ("city", &["市"]),
+    ("province", &["省"]),
+    ("district", &["区"]),
+    ("town", &["镇"]),
+    ("township", &["乡"]),
+    ("village", &["村"]),
+    ("lake", &["湖"]),
+    ("mountain", &["山"]),
+    ("mountains", &["山"]),
+    ("river", &["江", "河"]),
+    ("delta", &["三角洲"]),
+    ("island", &["岛"]),
+    ("prefecture", &["州"]),
+    ("region", &["区", "地区"]),
+    ("banner", &["旗"]),
+    ("station", &["站"]),
+    ("temple", &["寺"]),
+    ("shrine", &["祠"]),
+    ("grottoes", &["窟", "石窟"]),
+    ("pagoda", &["塔"]),
+    ("port", &["港"]),
+    ("customs", &["海关"]),
+    ("bridge", &["大桥", "桥"]),
+    ("canal", &["运河"]),
+    ("highway", &["公路"]),
+    ("railway", &["铁路"]),
+    ("metro", &["地铁"]),
+    ("airport", &["机场"]),
+    ("university", &["大学"]),
+    ("academy", &["书院", "学院", "研究院"]),
+    ("hospital", &["医院"]),
+    ("museum", &["博物馆"]),
+    ("park", &["公园"]),
+    ("reservoir", &["水库"]),
+    ("dam", &["大坝"]),
+    ("cup", &["杯"]),
+    ("marathon", &["马拉松"]),
+    ("festival", &["节"]),
+    ("league", &["联赛"]),
+    ("expressway", &["高速"]),
 ];
 
 /// An English keyword as pinyin would spell it.
@@ -43,8 +70,8 @@ const KINDS: [(&str, char); 20] = [
 pub struct Spelling {
     /// Lower-case letters and digits, without the last word when that names a kind of place.
     pub letters: String,
-    /// The suffixes the Chinese may write for that kind of place (湖 for "Lake").
-    pub suffixes: Vec<char>,
+    /// What the Chinese may write after the name for that kind ([`KINDS`]: 湖 for "Lake").
+    pub suffixes: &'static [&'static str],
 }
 
 /// The English keywords as pinyin would spell them ([`Spelling`]); keywords with no letters
@@ -66,17 +93,20 @@ pub fn spellings(keywords: &[String]) -> Vec<Spelling> {
                 })
                 .filter(|w| !w.is_empty())
                 .collect();
-            let mut suffixes = Vec::new();
-            if words.len() > 1 {
-                let last = words.last().map_or("", String::as_str);
-                suffixes = KINDS
+            // The longest kind the keyword ends in, with a name before it.
+            let kind = KINDS.iter().find_map(|&(kind, suffixes)| {
+                let n = kind.split(' ').count();
+                let tail = words.len().checked_sub(n).filter(|&at| at > 0)?;
+                words[tail..]
                     .iter()
-                    .filter(|(kind, _)| *kind == last)
-                    .map(|&(_, suffix)| suffix)
-                    .collect();
-                if !suffixes.is_empty() {
-                    words.pop();
-                }
+                    .map(String::as_str)
+                    .eq(kind.split(' '))
+                    .then_some((tail, suffixes))
+            });
+            let mut suffixes: &'static [&'static str] = &[];
+            if let Some((tail, kind)) = kind {
+                words.truncate(tail);
+                suffixes = kind;
             }
             let letters = words.concat();
             (letters.bytes().any(|b| b.is_ascii_alphabetic()))
@@ -176,7 +206,7 @@ mod tests {
     }
 
     #[test]
-    fn keywords_are_spelled_as_pinyin_without_the_kind_of_place() {
+    fn keywords_are_spelled_as_pinyin_without_their_kind() {
         let spelled = spellings(&keywords(&[
             "Taihu Lake",
             "Ma'anshan",
@@ -190,9 +220,14 @@ mod tests {
             letters,
             ["taihu", "maanshan", "zhenghe", "awat", "change6", "lake"]
         );
-        assert_eq!(spelled[0].suffixes, ['湖']);
-        assert_eq!(spelled[3].suffixes, ['县']);
+        assert_eq!(spelled[0].suffixes, ["湖"]);
+        assert_eq!(spelled[3].suffixes, ["县"]);
         assert!(spelled[1].suffixes.is_empty() && spelled[5].suffixes.is_empty());
+        let spelled = spellings(&keywords(&["East Lake High-tech Zone", "Wuhan University"]));
+        assert_eq!(spelled[0].letters, "eastlake");
+        assert_eq!(spelled[0].suffixes, ["高新区"]);
+        assert_eq!(spelled[1].letters, "wuhan");
+        assert_eq!(spelled[1].suffixes, ["大学"]);
     }
 
     fn reads_as(word: &str, letters: &str) -> bool {

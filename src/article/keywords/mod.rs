@@ -469,19 +469,16 @@ fn named_in_english<'a>(
                 readings.read_from(k, &spelling.letters, &mut lengths);
                 for &n in &lengths {
                     let mut word = readings.bytes(k, n);
-                    // A kind of place is written after the name (鄱阳湖), or read in it (太湖).
+                    // A kind is written after the name (鄱阳湖, 武汉大学), or read in it (太湖).
                     if !spelling.suffixes.is_empty() {
-                        let ends_in_kind = |text: &str| {
-                            text.chars()
-                                .next_back()
-                                .is_some_and(|c| spelling.suffixes.contains(&c))
-                        };
-                        match part[word.end..].chars().next() {
-                            Some(c) if spelling.suffixes.contains(&c) => {
-                                word.end += c.len_utf8();
-                            }
-                            _ if ends_in_kind(&part[word.clone()]) => {}
-                            _ => continue,
+                        let after = &part[word.end..];
+                        match spelling.suffixes.iter().find(|s| after.starts_with(**s)) {
+                            Some(suffix) => word.end += suffix.len(),
+                            None if spelling
+                                .suffixes
+                                .iter()
+                                .any(|s| part[word.clone()].ends_with(s)) => {}
+                            None => continue,
                         }
                     }
                     let word = &part[word];
@@ -1808,6 +1805,30 @@ mod tests {
             "{words:?}"
         );
         assert!(!words.iter().any(|w| w == "洞庭"), "{words:?}");
+    }
+
+    #[test]
+    fn an_english_name_with_a_kind_names_the_whole_name() {
+        // "Wuhan University" is 武汉大学, not the city it is named after.
+        let headline = "武汉大学团队研发新型北斗定位芯片";
+        let body = [
+            "中新网武汉5月8日电 武汉大学测绘团队近日发布一款北斗定位芯片,定位误差小于二十厘米。"
+                .to_string(),
+            "该芯片已在武汉的共享单车上试用,武汉多家企业表示将采用这款芯片。".to_string(),
+            "武汉大学教授介绍,团队下一步将把芯片用于农机自动驾驶。".to_string(),
+        ];
+        let words = extract(
+            headline,
+            &body,
+            &[],
+            &english(&["Wuhan University", "BeiDou"]),
+        );
+        assert_eq!(
+            words.first().map(String::as_str),
+            Some("武汉大学"),
+            "{words:?}"
+        );
+        assert!(!words.iter().any(|w| w == "武汉"), "{words:?}");
     }
 
     #[test]
