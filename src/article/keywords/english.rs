@@ -18,7 +18,7 @@ use pinyin::ToPinyinMulti;
 /// ending in one names the name with that head, or the name alone where the head is part of
 /// its reading (Taihu Lake, 太湖). Kinds of several words come first, so that they are
 /// tried before the one-word kind they end in.
-const KINDS: [(&str, &[&str]); 44] = [
+const KINDS: [(&str, &[&str]); 45] = [
     ("high tech zone", &["高新区"]),
     ("new area", &["新区"]),
     ("national park", &["国家公园"]),
@@ -63,6 +63,7 @@ const KINDS: [(&str, &[&str]); 44] = [
     ("festival", &["节"]),
     ("league", &["联赛"]),
     ("expressway", &["高速"]),
+    ("tea", &["茶"]),
 ];
 
 /// An English keyword as pinyin would spell it.
@@ -228,6 +229,11 @@ mod tests {
         assert_eq!(spelled[0].suffixes, ["高新区"]);
         assert_eq!(spelled[1].letters, "wuhan");
         assert_eq!(spelled[1].suffixes, ["大学"]);
+        let spelled = spellings(&keywords(&["Pu'er tea"]));
+        assert_eq!(
+            (spelled[0].letters.as_str(), spelled[0].suffixes),
+            ("puer", &["茶"][..])
+        );
     }
 
     fn reads_as(word: &str, letters: &str) -> bool {

@@ -1047,6 +1047,17 @@ fn rank<'a>(
     if found.origin == Origin::Marked && uses < 2 && !in_headline && !in_english {
         return None;
     }
+    // An organisation named once, as where a quoted expert works (浙江大学…学院教授卢文辉), is
+    // who speaks, not what the story is about.
+    if found.origin == Origin::Organisation && uses < 2 && !in_headline && !in_english {
+        let affiliation = texts.uses(word).all(|(i, at)| {
+            let after = &texts.parts[i][at + word.len()..];
+            EXPERT_TITLES.iter().any(|title| after.starts_with(title))
+        });
+        if affiliation {
+            return None;
+        }
+    }
     let at_dateline =
         place.is_some_and(|p| word == p || word.strip_suffix(['市', '县', '区']) == Some(p));
     // A word no dictionary knows is never a piece cut out of words around it.
@@ -1235,6 +1246,26 @@ fn abbreviates(short: &str, long: &str) -> bool {
         && short.chars().next_back() == long.chars().next_back()
         && short.chars().all(|c| rest.any(|d| d == c))
 }
+
+/// What a person quoted for their expertise is called after the organisation they work at.
+const EXPERT_TITLES: [&str; 16] = [
+    "教授",
+    "副教授",
+    "研究员",
+    "副研究员",
+    "院士",
+    "博士",
+    "专家",
+    "学者",
+    "院长",
+    "副院长",
+    "所长",
+    "副所长",
+    "主任医师",
+    "副主任医师",
+    "工程师",
+    "高级工程师",
+];
 
 /// Nouns that say what kind of thing a phrase is about, not which (动力电池企业, 风光制氢项目,
 /// 垃圾分类工作): what the article writes before one is the keyword.
@@ -1867,6 +1898,21 @@ mod tests {
         // Quoted in the headline, it is what the story is about.
         let words = extract("多地提醒警惕“内部指标”骗局", &body, &[], &[]);
         assert!(words.iter().any(|w| w == "内部指标"), "{words:?}");
+    }
+
+    #[test]
+    fn a_quoted_experts_organisation_is_no_keyword() {
+        let headline = "宁波舟山港集装箱吞吐量创新高";
+        let body = [
+            "中新网宁波1月6日电 宁波舟山港去年集装箱吞吐量突破三千万标准箱,集装箱航线增至三百条。"
+                .to_string(),
+            "浙江省海洋经济发展研究院研究员陈立民认为,集装箱航线加密带动了港口腹地的外贸企业。"
+                .to_string(),
+            "宁波舟山港相关负责人表示,今年将继续拓展集装箱海铁联运。".to_string(),
+        ];
+        let words = extract(headline, &body, &[], &[]);
+        assert!(words.iter().any(|w| w == "宁波舟山港"), "{words:?}");
+        assert!(!words.iter().any(|w| w.ends_with("研究院")), "{words:?}");
     }
 
     #[test]
