@@ -8,6 +8,9 @@ use bifeed::{Cli, LogFormat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.runs_until_stopped() {
+        keep_few_arenas();
+    }
     ignore_file_size_signal();
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,object_store=warn"));
@@ -48,5 +51,18 @@ fn ignore_file_size_signal() {
     if let Err(e) = unsafe { signal_hook::low_level::register(signal_hook::consts::SIGXFSZ, || {}) }
     {
         tracing::debug!("cannot handle SIGXFSZ: {e}");
+    }
+}
+
+/// A long-running command allocates from two glibc arenas, not one per thread that ever
+/// allocated at the same time as another (up to eight per core): each arena keeps what it
+/// freed, so a watcher over 10,000 articles held 89 MB after its first build and holds 65 MB
+/// with two, in the same build time (one arena: 64 MB, but 28 % slower).
+fn keep_few_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: called first thing in main, before any other thread exists; mallopt only sets
+    // how many arenas glibc's allocator may create.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
