@@ -518,7 +518,7 @@ impl Named<'_> {
     fn names(&self, word: &str) -> bool {
         self.words.contains(word)
             || word.char_indices().next_back().is_some_and(|(last, c)| {
-                is_place_suffix(c.encode_utf8(&mut [0; 4]))
+                is_place_suffix(c)
                     && word[..last].chars().count() >= 2
                     && self.words.contains(&word[..last])
             })
@@ -534,7 +534,7 @@ fn is_word_in_text(texts: &Texts, word: &str) -> bool {
             texts.parts[i][at + word.len()..]
                 .chars()
                 .next()
-                .is_some_and(|c| is_place_suffix(c.encode_utf8(&mut [0; 4])))
+                .is_some_and(is_place_suffix)
         })
 }
 
@@ -612,7 +612,7 @@ fn candidates<'a>(
                 .map(|(_, e)| e);
             if entry.is_some_and(|e| e.class.is_nominal()) {
                 add(run, Origin::Word, first.start);
-            } else if chars <= 6 && pieces[j].chars().count() == 1 && is_place_suffix(pieces[j]) {
+            } else if chars <= 6 && single_char(pieces[j]).is_some_and(is_place_suffix) {
                 add(run, Origin::Place, first.start);
             } else if chars <= MAX_PHRASE_CHARS
                 && all_nominal
@@ -638,27 +638,33 @@ fn is_nominal_piece(piece: &str, entry: Option<lexicon::Entry>) -> bool {
     }
 }
 
+/// The character `piece` is, when it is one.
+fn single_char(piece: &str) -> Option<char> {
+    let mut chars = piece.chars();
+    chars.next().filter(|_| chars.next().is_none())
+}
+
 /// Characters that end a place name: administrative units and landforms.
-fn is_place_suffix(piece: &str) -> bool {
+fn is_place_suffix(c: char) -> bool {
     matches!(
-        piece,
-        "省" | "市"
-            | "县"
-            | "区"
-            | "州"
-            | "旗"
-            | "镇"
-            | "乡"
-            | "村"
-            | "山"
-            | "湖"
-            | "河"
-            | "江"
-            | "岛"
-            | "湾"
-            | "峡"
-            | "谷"
-            | "寺"
+        c,
+        '省' | '市'
+            | '县'
+            | '区'
+            | '州'
+            | '旗'
+            | '镇'
+            | '乡'
+            | '村'
+            | '山'
+            | '湖'
+            | '河'
+            | '江'
+            | '岛'
+            | '湾'
+            | '峡'
+            | '谷'
+            | '寺'
     )
 }
 
@@ -963,7 +969,7 @@ fn places_in_a_row(word: &str) -> bool {
     let Some(last) = word.chars().next_back() else {
         return false;
     };
-    is_place_suffix(last.encode_utf8(&mut [0; 4]))
+    is_place_suffix(last)
         && word[..word.len() - last.len_utf8()]
             .char_indices()
             .skip(2)
@@ -1193,7 +1199,7 @@ fn drop_fragments(ranked: &mut Vec<Ranked>, texts: &Texts) {
                     ranked[l].word[at + w.len()..]
                         .chars()
                         .next()
-                        .is_some_and(|c| is_place_suffix(c.encode_utf8(&mut [0; 4])))
+                        .is_some_and(is_place_suffix)
                 })
             });
             if named_within || !headline_is_longer || longest_written < Some(alone.max(2)) {
@@ -1421,9 +1427,7 @@ fn is_quantity(word: &str) -> bool {
 fn counts_places(word: &str) -> bool {
     let mut chars = word.chars();
     match (chars.next(), chars.next(), chars.next()) {
-        (Some(n), Some(unit), None) => {
-            (is_numeral(n) || n == '多') && is_place_suffix(unit.encode_utf8(&mut [0; 4]))
-        }
+        (Some(n), Some(unit), None) => (is_numeral(n) || n == '多') && is_place_suffix(unit),
         _ => false,
     }
 }
