@@ -124,6 +124,10 @@ pub struct Readings {
     /// For each character, its byte offset in the text and its range of `forms` (empty for
     /// a character that is not Han).
     chars: Vec<(usize, u32, u32)>,
+    /// For each character, the first letters of its pronunciations as bits (`a` the lowest):
+    /// most characters start no reading of the keyword's next letter, and are passed over
+    /// without comparing any.
+    initials: Vec<u32>,
     len: usize,
 }
 
@@ -131,6 +135,7 @@ impl Readings {
     pub fn new(text: &str) -> Readings {
         let mut forms = Vec::with_capacity(text.len() / 2);
         let mut chars = Vec::with_capacity(text.len() / 3);
+        let mut initials = Vec::with_capacity(text.len() / 3);
         for (at, c) in text.char_indices() {
             let start = forms.len() as u32;
             if let Some(readings) = c.to_pinyin_multi() {
@@ -147,10 +152,17 @@ impl Readings {
                 }
             }
             chars.push((at, start, forms.len() as u32));
+            initials.push(
+                forms[start as usize..]
+                    .iter()
+                    .filter_map(|form| initial(form.as_bytes().first()))
+                    .fold(0, |bits, bit| bits | bit),
+            );
         }
         Readings {
             forms,
             chars,
+            initials,
             len: text.len(),
         }
     }
@@ -182,12 +194,24 @@ impl Readings {
         let Some(&(_, start, end)) = self.chars.get(k + read) else {
             return;
         };
+        if initial(letters.as_bytes().first()).is_none_or(|bit| self.initials[k + read] & bit == 0)
+        {
+            return;
+        }
         for form in &self.forms[start as usize..end as usize] {
             if let Some(after) = letters.strip_prefix(form) {
                 self.walk(k, after, read + 1, lengths);
             }
         }
     }
+}
+
+/// The bit of a reading's (or a keyword's) first letter in [`Readings::initials`]; `None`
+/// for anything but `a`–`z`, which no reading starts with.
+fn initial(first: Option<&u8>) -> Option<u32> {
+    first
+        .filter(|b| b.is_ascii_lowercase())
+        .map(|b| 1 << (b - b'a'))
 }
 
 /// The toneless readings with `ü`, and how English text writes each: `u` (Lu) or `v` (Lv).
