@@ -544,12 +544,6 @@ impl Watcher {
                     changes,
                     summary.articles(),
                 );
-                // Only after a large rebuild: the memory an edit's rebuild frees is taken
-                // again by the next one, and faulting it back in cost an edit 60–130 ms at
-                // 100,000 articles.
-                if started.elapsed() >= LARGE_REBUILD {
-                    give_back_memory();
-                }
             }
             Err(e) => {
                 crate::metrics::get().rebuild_failed(e.to_string());
@@ -836,25 +830,3 @@ pub fn handle_signals(
         })?;
     Ok(())
 }
-
-/// A rebuild this long rendered far more than an edit's (the first build, a burst of new
-/// articles): what it freed is returned to the system.
-const LARGE_REBUILD: Duration = Duration::from_secs(1);
-
-/// Returns to the system the memory a rebuild used and freed. glibc keeps freed memory in
-/// each worker thread's arena for reuse, so a watcher that once rendered a large batch (the
-/// first build, a burst of new articles) would hold that much for as long as it runs: 137 MB
-/// resident at 10,000 articles instead of 76 MB. Called once the feeds are out, so no
-/// reader waits for it.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn give_back_memory() {
-    // SAFETY: malloc_trim only releases free memory (the top of each heap, and whole free
-    // pages inside it); it takes the allocator's locks like any allocation and touches no
-    // live allocation.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn give_back_memory() {}
