@@ -11,7 +11,7 @@ use bifeed::{Cli, LogFormat};
 /// first build and of every burst in its arenas (even tuned, with two arenas, blocks of 128
 /// KiB or more mapped on their own and `malloc_trim` after large rebuilds: 231 MB resident
 /// at 100,000 articles, for about 108 MB in use); jemalloc returns what stays unused for a
-/// second ([`malloc_conf`]): 122 MB, with edits and the first build as fast and a build with
+/// second ([`malloc_conf`]): 118 MB, with edits and the first build as fast and a build with
 /// nothing changed 11 % faster. mimalloc held more than glibc.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
