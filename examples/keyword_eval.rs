@@ -134,13 +134,11 @@ fn main() {
     for zh in &versions {
         extract(zh);
     }
-    let mut in_turn: Vec<Duration> = (0..20)
-        .flat_map(|_| versions.iter().map(extract).collect::<Vec<_>>())
-        .collect();
+    let mut in_turn: Vec<Duration> = (0..20).flat_map(|_| versions.iter().map(extract)).collect();
     // The same article again and again: the code's own cost, its data in the caches.
     let mut repeated: Vec<Duration> = versions
         .iter()
-        .flat_map(|zh| (0..20).map(|_| extract(zh)).collect::<Vec<_>>())
+        .flat_map(|zh| (0..20).map(move |_| extract(zh)))
         .collect();
     let median = |times: &mut Vec<Duration>| {
         times.sort();

@@ -17,9 +17,9 @@ use bifeed::{Cli, LogFormat};
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, read before `main`: freed pages go back to the system after a second
-/// unused (dirty) and at once once purged (muzzy), by a background thread, so that an idle
-/// watcher shrinks without an allocation to trigger it.
+/// jemalloc's options, read before `main`: pages freed and left unused for a second go back
+/// to the system (`dirty_decay_ms`), in one step rather than two (`muzzy_decay_ms:0`), by a
+/// background thread, so that an idle watcher shrinks without an allocation to trigger it.
 #[cfg(not(target_env = "msvc"))]
 #[allow(non_upper_case_globals)]
 #[unsafe(export_name = "_rjem_malloc_conf")]
