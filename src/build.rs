@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::article::Article;
 use crate::cache::{Cache, Contents};
-use crate::collection::Collection;
+use crate::collection::{Collection, Listed};
 use crate::config::Config;
 use crate::lang::Lang;
 use crate::publish::{self, folder};
@@ -333,12 +333,32 @@ fn publish_changed(
     let on_page: [FxHashSet<&str>; 2] = main
         .each_ref()
         .map(|ids| ids.iter().map(String::as_str).collect());
+    // Where an article is shown in the other language, as its items tell.
+    let translation = |id: &str, listed: Listed, lang: Lang| {
+        let other = lang.other();
+        selection::place(
+            listed.has(other),
+            on_page[other.index()].contains(id),
+            listed.linkless,
+        )
+    };
     // Each language's articles past its feed, a document per month (RFC 5005).
     let archives: Vec<selection::Archive> = if config.archives {
         Lang::ALL
             .into_iter()
             .flat_map(|lang| {
-                selection::archives(lang, collection.older_than_newest(lang, config.limit))
+                let older =
+                    collection
+                        .older_than_newest(lang, config.limit)
+                        .map(|(id, date, listed)| {
+                            let item = selection::ItemPrint {
+                                id,
+                                version: listed.version,
+                                translation: translation(id, listed, lang),
+                            };
+                            (item, date)
+                        });
+                selection::archives(lang, older)
             })
             .collect()
     } else {
@@ -347,30 +367,32 @@ fn publish_changed(
     let history = selection::History::of(&archives);
     let topic_prints = Lang::ALL.map(|lang| selection::topics_print(&topics, lang));
     let language_feeds = Lang::ALL.map(Feed::language);
+    // What each feed's items print as: the archives' was taken as they were gathered.
     let planned = language_feeds
         .iter()
         .zip(&main)
         .chain(topics.iter().map(|t| (&t.feed, &t.articles)))
-        .chain(archives.iter().map(|a| (&a.feed, &a.articles)));
-    // Fingerprinted on every core: with archives, every article is an item of some feed.
-    let planned: Vec<(&Feed, &Vec<String>)> = planned.collect();
+        .map(|(feed, ids)| (feed, ids, None))
+        .chain(
+            archives
+                .iter()
+                .map(|a| (&a.feed, &a.articles, Some(a.items))),
+        );
+    let planned: Vec<(&Feed, &Vec<String>, Option<u64>)> = planned.collect();
     let printed: Vec<u64> = {
         use rayon::prelude::*;
         planned
             .par_iter()
-            .map(|&(feed, ids)| {
-                let other = feed.lang.other();
-                let items = ids.iter().filter_map(|id| {
-                    let listed = collection.listed(id)?;
-                    Some(selection::ItemPrint {
-                        id,
-                        version: listed.version,
-                        translation: selection::place(
-                            listed.has(other),
-                            on_page[other.index()].contains(id.as_str()),
-                            listed.linkless,
-                        ),
-                    })
+            .map(|&(feed, ids, items)| {
+                let items = items.unwrap_or_else(|| {
+                    selection::items_print(ids.iter().filter_map(|id| {
+                        let listed = collection.listed(id)?;
+                        Some(selection::ItemPrint {
+                            id,
+                            version: listed.version,
+                            translation: translation(id, listed, feed.lang),
+                        })
+                    }))
                 });
                 // An archive links no topic (see `render::render_feeds`).
                 let topics = match feed.archive {
@@ -390,7 +412,7 @@ fn publish_changed(
     let mut prints = FxHashMap::default();
     let mut due: Vec<(&Feed, &[String])> = Vec::new();
     let mut unchanged = Vec::new();
-    for ((feed, ids), print) in planned.into_iter().zip(printed) {
+    for ((feed, ids, _), print) in planned.into_iter().zip(printed) {
         if memo.feeds.get(feed).is_some_and(|r| r.print == print) {
             unchanged.extend(feed.files());
         } else {

@@ -248,7 +248,7 @@ pub struct Tagged<'a> {
 /// each word's slug is made once, not once per article that uses it.
 pub fn topics<'a, W: AsRef<str>>(
     lang: Lang,
-    articles: impl IntoIterator<Item = Tagged<'a>>,
+    articles: impl IntoIterator<Item = Tagged<'a>, IntoIter: Clone>,
     words: &'a [W],
     min_articles: usize,
     kept: &FxHashSet<String>,
@@ -273,13 +273,25 @@ pub fn topics<'a, W: AsRef<str>>(
     let mut seen: Vec<u32> = Vec::new();
     // Newest first, ties by id (as the collection hands them over, checked in one pass): a
     // topic then keeps only its first `limit` articles and counts the rest, rather than sort
-    // the tens of thousands a common keyword gathers.
-    let mut articles: Vec<Tagged<'a>> = articles.into_iter().collect();
+    // the tens of thousands a common keyword gathers. Only articles out of that order are
+    // gathered into a list to sort: a hundred thousand of them are megabytes a rebuild.
+    let articles = articles.into_iter();
     let newest_first = |a: &Tagged, b: &Tagged| b.date.cmp(&a.date).then_with(|| a.id.cmp(b.id));
-    if !articles.is_sorted_by(|a, b| newest_first(a, b).is_le()) {
-        articles.sort_by(newest_first);
-    }
-    for article in articles {
+    let (in_order, sorted) = if articles
+        .clone()
+        .is_sorted_by(|a, b| newest_first(a, b).is_le())
+    {
+        (Some(articles), None)
+    } else {
+        let mut sorted: Vec<Tagged<'a>> = articles.collect();
+        sorted.sort_by(newest_first);
+        (None, Some(sorted))
+    };
+    for article in in_order
+        .into_iter()
+        .flatten()
+        .chain(sorted.into_iter().flatten())
+    {
         seen.clear();
         for &keyword in article.keywords {
             let Some(slot) = topic_of.get_mut(keyword as usize) else {
@@ -400,23 +412,25 @@ pub struct ItemPrint<'a> {
     pub translation: Place,
 }
 
-/// What a feed's documents are made of: its name, its items, and the other documents they
-/// link (`links`: the topics of its language, which its page's keywords link to, and the
-/// archive documents it links, see [`History::links_print`]). Equal fingerprints, equal
-/// documents, for one config and one program: a build renders only the feeds whose
-/// fingerprint changed.
-pub fn fingerprint<'a>(
-    feed: &Feed,
-    links: u64,
-    items: impl IntoIterator<Item = ItemPrint<'a>>,
-) -> u64 {
+/// What a feed's documents are made of: its name, its items (`items`, see [`items_print`]),
+/// and the other documents they link (`links`: the topics of its language, which its page's
+/// keywords link to, and the archive documents it links, see [`History::links_print`]).
+/// Equal fingerprints, equal documents, for one config and one program: a build renders
+/// only the feeds whose fingerprint changed.
+pub fn fingerprint(feed: &Feed, links: u64, items: u64) -> u64 {
     use std::hash::{Hash, Hasher};
     // FxHasher: the same on every run, as fingerprints are kept in the articles cache.
     let mut hasher = rustc_hash::FxHasher::default();
-    feed.hash(&mut hasher);
-    links.hash(&mut hasher);
+    (feed, links, items).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A fingerprint of a feed's items, in their order, for [`fingerprint`].
+pub fn items_print<'a>(items: impl IntoIterator<Item = ItemPrint<'a>>) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
     for item in items {
-        item.hash(&mut hasher);
+        std::hash::Hash::hash(&item, &mut hasher);
     }
     hasher.finish()
 }
@@ -427,11 +441,16 @@ pub fn fingerprint<'a>(
 pub struct Archive {
     pub feed: Feed,
     pub articles: Vec<String>,
+    /// The fingerprint of its items (see [`items_print`]), taken while the archives are
+    /// gathered: they hold nearly every article, so looking each up again would cost more
+    /// than the rest of a rebuild.
+    pub items: u64,
 }
 
 /// The archive documents of a language: every article its feed does not hold, one document
-/// per month of their dates. `older` are those articles, newest first, as the language's
-/// feed orders them (ties by id); the archives come newest month first.
+/// per month of their dates. `older` are those articles (what each shows, and its date),
+/// newest first, as the language's feed orders them (ties by id); the archives come newest
+/// month first.
 ///
 /// Following `prev-archive` from the feed through them meets every article once: the feed
 /// holds the newest, the archives the rest. An article leaving the feed is older than
@@ -440,22 +459,24 @@ pub struct Archive {
 /// month is added, edited or removed.
 pub fn archives<'a>(
     lang: Lang,
-    older: impl IntoIterator<Item = (&'a str, DateTime<FixedOffset>)>,
+    older: impl IntoIterator<Item = (ItemPrint<'a>, DateTime<FixedOffset>)>,
 ) -> Vec<Archive> {
+    use std::hash::{Hash, Hasher};
     // By month, whatever the order of the months: each month one archive.
-    let mut months: std::collections::BTreeMap<Month, Vec<String>> = Default::default();
-    for (id, date) in older {
-        months
-            .entry(Month::of(&date))
-            .or_default()
-            .push(id.to_string());
+    let mut months: std::collections::BTreeMap<Month, (Vec<String>, rustc_hash::FxHasher)> =
+        Default::default();
+    for (item, date) in older {
+        let (articles, items) = months.entry(Month::of(&date)).or_default();
+        articles.push(item.id.to_string());
+        item.hash(items);
     }
     months
         .into_iter()
         .rev()
-        .map(|(month, articles)| Archive {
+        .map(|(month, (articles, items))| Archive {
             feed: Feed::archive(lang, month),
             articles,
+            items: items.finish(),
         })
         .collect()
 }
