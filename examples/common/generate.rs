@@ -152,6 +152,12 @@ fn paragraphs() -> std::ops::Range<usize> {
 
 /// The `index`-th article of the series for `seed`.
 pub fn article(seed: u64, index: usize) -> Generated {
+    article_dated(seed, index, None)
+}
+
+/// The `index`-th article of the series for `seed`, dated `date` (year, month, day) when
+/// given instead of a day of 2019–2025: otherwise the same article.
+pub fn article_dated(seed: u64, index: usize, date: Option<(i32, u32, u32)>) -> Generated {
     let mut rng =
         fastrand::Rng::with_seed(seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let (zh_city, en_city) = CITIES[rng.usize(..CITIES.len())];
@@ -167,6 +173,7 @@ pub fn article(seed: u64, index: usize) -> Generated {
     let year = rng.i32(2019..=2025);
     let month = rng.u32(1..=12);
     let day = rng.u32(1..=28);
+    let (year, month, day) = date.unwrap_or((year, month, day));
     let id: u64 = rng.u64(..);
     let variant = rng.u32(0..100);
 
