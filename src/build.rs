@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, FixedOffset};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::article::Article;
@@ -324,21 +325,31 @@ fn publish_changed(
     let started = Instant::now();
     let topics = topics(config, collection);
     let gathered = started.elapsed();
-    let main: [Vec<String>; 2] = Lang::ALL.map(|lang| {
-        collection
-            .newest(lang, config.limit)
-            .map(String::from)
-            .collect()
-    });
+    let newest: [Vec<(&str, DateTime<FixedOffset>)>; 2] =
+        Lang::ALL.map(|lang| collection.newest(lang, config.limit).collect());
+    let main: [Vec<String>; 2] = newest
+        .each_ref()
+        .map(|feed| feed.iter().map(|&(id, _)| id.to_string()).collect());
     let on_page: [FxHashSet<&str>; 2] = main
         .each_ref()
         .map(|ids| ids.iter().map(String::as_str).collect());
-    // Where an article is shown in the other language, as its items tell.
-    let translation = |id: &str, listed: Listed, lang: Lang| {
-        let other = lang.other();
+    // A language's page shows its newest `limit` articles: when it is full, an article older
+    // than the last of them is not on it, and an archive item needs no lookup to tell.
+    let shown_from: [Option<DateTime<FixedOffset>>; 2] = newest.each_ref().map(|feed| {
+        (config.limit > 0 && feed.len() == config.limit)
+            .then(|| feed.last().map(|&(_, date)| date))
+            .flatten()
+    });
+    // Where an article is shown in the other language, as its items tell; `date` when known.
+    let translation = |id: &str, date: Option<DateTime<FixedOffset>>, listed: Listed, lang| {
+        let other = Lang::other(lang);
+        let may_be_shown = match (shown_from[other.index()], date) {
+            (Some(from), Some(date)) => date >= from,
+            _ => true,
+        };
         selection::place(
             listed.has(other),
-            on_page[other.index()].contains(id),
+            may_be_shown && on_page[other.index()].contains(id),
             listed.linkless,
         )
     };
@@ -352,9 +363,8 @@ fn publish_changed(
                         .older_than_newest(lang, config.limit)
                         .map(|(id, date, listed)| {
                             let item = selection::ItemPrint {
-                                id,
                                 version: listed.version,
-                                translation: translation(id, listed, lang),
+                                translation: translation(id, Some(date), listed, lang),
                             };
                             (item, date)
                         });
@@ -367,17 +377,15 @@ fn publish_changed(
     let history = selection::History::of(&archives);
     let topic_prints = Lang::ALL.map(|lang| selection::topics_print(&topics, lang));
     let language_feeds = Lang::ALL.map(Feed::language);
-    // What each feed's items print as: the archives' was taken as they were gathered.
+    // What each feed's items print as: the archives' was taken as they were gathered, and
+    // their ids are gathered below for those rendered again.
+    let no_ids = Vec::new();
     let planned = language_feeds
         .iter()
         .zip(&main)
         .chain(topics.iter().map(|t| (&t.feed, &t.articles)))
         .map(|(feed, ids)| (feed, ids, None))
-        .chain(
-            archives
-                .iter()
-                .map(|a| (&a.feed, &a.articles, Some(a.items))),
-        );
+        .chain(archives.iter().map(|a| (&a.feed, &no_ids, Some(a.items))));
     let planned: Vec<(&Feed, &Vec<String>, Option<u64>)> = planned.collect();
     let printed: Vec<u64> = {
         use rayon::prelude::*;
@@ -388,9 +396,8 @@ fn publish_changed(
                     selection::items_print(ids.iter().filter_map(|id| {
                         let listed = collection.listed(id)?;
                         Some(selection::ItemPrint {
-                            id,
                             version: listed.version,
-                            translation: translation(id, listed, feed.lang),
+                            translation: translation(id, None, listed, feed.lang),
                         })
                     }))
                 });
@@ -410,16 +417,39 @@ fn publish_changed(
             .collect()
     };
     let mut prints = FxHashMap::default();
-    let mut due: Vec<(&Feed, &[String])> = Vec::new();
+    let mut due_feeds: Vec<(&Feed, &Vec<String>)> = Vec::new();
     let mut unchanged = Vec::new();
     for ((feed, ids, _), print) in planned.into_iter().zip(printed) {
         if memo.feeds.get(feed).is_some_and(|r| r.print == print) {
             unchanged.extend(feed.files());
         } else {
-            due.push((feed, ids));
+            due_feeds.push((feed, ids));
         }
         prints.insert(feed.clone(), print);
     }
+    // The articles of the archives rendered again: after an edit, none or a month or two.
+    let archived: [std::collections::BTreeMap<selection::Month, Vec<String>>; 2] =
+        Lang::ALL.map(|lang| {
+            let months: BTreeSet<selection::Month> = due_feeds
+                .iter()
+                .filter(|(feed, _)| feed.lang == lang)
+                .filter_map(|(feed, _)| feed.archive)
+                .collect();
+            let older = collection
+                .older_than_newest(lang, config.limit)
+                .map(|(id, date, _)| (id, date));
+            selection::archived(older, &months)
+        });
+    let due: Vec<(&Feed, &[String])> = due_feeds
+        .into_iter()
+        .map(|(feed, ids)| match feed.archive {
+            Some(month) => {
+                let ids = archived[feed.lang.index()].get(&month);
+                (feed, ids.map_or(&[][..], Vec::as_slice))
+            }
+            None => (feed, ids.as_slice()),
+        })
+        .collect();
     let due_count = due.len();
     let planned = started.elapsed();
     // Topic feeds and archives first, a batch at a time, so that what is in memory at once

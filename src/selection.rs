@@ -403,11 +403,10 @@ pub fn place(has_version: bool, on_page: bool, has_page: bool) -> Place {
 }
 
 /// One item of a feed as far as what its documents show depends on it, known without the
-/// article's text: its id, the version of its file (see `Collection::item_print`), and
-/// where its translation is shown.
+/// article's text: the version of its file (which file gives it and when that was written:
+/// the article, its id included, follows from it), and where its translation is shown.
 #[derive(Debug, Clone, Copy, Hash)]
-pub struct ItemPrint<'a> {
-    pub id: &'a str,
+pub struct ItemPrint {
     pub version: u64,
     pub translation: Place,
 }
@@ -426,7 +425,7 @@ pub fn fingerprint(feed: &Feed, links: u64, items: u64) -> u64 {
 }
 
 /// A fingerprint of a feed's items, in their order, for [`fingerprint`].
-pub fn items_print<'a>(items: impl IntoIterator<Item = ItemPrint<'a>>) -> u64 {
+pub fn items_print(items: impl IntoIterator<Item = ItemPrint>) -> u64 {
     use std::hash::Hasher;
     let mut hasher = rustc_hash::FxHasher::default();
     for item in items {
@@ -435,15 +434,13 @@ pub fn items_print<'a>(items: impl IntoIterator<Item = ItemPrint<'a>>) -> u64 {
     hasher.finish()
 }
 
-/// One month of a language's history, an archive document (RFC 5005), and the articles it
-/// holds (ids, newest first).
+/// One month of a language's history, an archive document (RFC 5005), and the fingerprint
+/// of its items (see [`items_print`]). Archives hold nearly every article, so what a rebuild
+/// asks of all of them is this alone, taken in one pass; the ids of a month's articles are
+/// gathered only for the months rendered again (see [`archived`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Archive {
     pub feed: Feed,
-    pub articles: Vec<String>,
-    /// The fingerprint of its items (see [`items_print`]), taken while the archives are
-    /// gathered: they hold nearly every article, so looking each up again would cost more
-    /// than the rest of a rebuild.
     pub items: u64,
 }
 
@@ -457,28 +454,43 @@ pub struct Archive {
 /// every one still in it and newer than every archived one, so it lands in the newest
 /// archive (or starts a newer one): older archives change only when an article of their
 /// month is added, edited or removed.
-pub fn archives<'a>(
+pub fn archives(
     lang: Lang,
-    older: impl IntoIterator<Item = (ItemPrint<'a>, DateTime<FixedOffset>)>,
+    older: impl IntoIterator<Item = (ItemPrint, DateTime<FixedOffset>)>,
 ) -> Vec<Archive> {
     use std::hash::{Hash, Hasher};
     // By month, whatever the order of the months: each month one archive.
-    let mut months: std::collections::BTreeMap<Month, (Vec<String>, rustc_hash::FxHasher)> =
-        Default::default();
+    let mut months: std::collections::BTreeMap<Month, rustc_hash::FxHasher> = Default::default();
     for (item, date) in older {
-        let (articles, items) = months.entry(Month::of(&date)).or_default();
-        articles.push(item.id.to_string());
-        item.hash(items);
+        item.hash(months.entry(Month::of(&date)).or_default());
     }
     months
         .into_iter()
         .rev()
-        .map(|(month, (articles, items))| Archive {
+        .map(|(month, items)| Archive {
             feed: Feed::archive(lang, month),
-            articles,
             items: items.finish(),
         })
         .collect()
+}
+
+/// The articles (ids, newest first) of the archives of `months`, from the same `older` as
+/// [`archives`] was given (here each article's id and date).
+pub fn archived<'a>(
+    older: impl IntoIterator<Item = (&'a str, DateTime<FixedOffset>)>,
+    months: &std::collections::BTreeSet<Month>,
+) -> std::collections::BTreeMap<Month, Vec<String>> {
+    let mut archived: std::collections::BTreeMap<Month, Vec<String>> = Default::default();
+    if months.is_empty() {
+        return archived;
+    }
+    for (id, date) in older {
+        let month = Month::of(&date);
+        if months.contains(&month) {
+            archived.entry(month).or_default().push(id.to_string());
+        }
+    }
+    archived
 }
 
 /// The months each language has an archive document for, newest first: what the feeds,

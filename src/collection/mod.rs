@@ -757,14 +757,18 @@ impl Collection {
         &self.vocabulary.words
     }
 
-    /// The ids of the newest `limit` (0: all) articles with a version in `lang`, newest first
-    /// (ties by id): a language's feed.
-    pub fn newest(&self, lang: Lang, limit: usize) -> impl Iterator<Item = &str> {
+    /// The newest `limit` (0: all) articles with a version in `lang`, newest first (ties by
+    /// id), with their dates: a language's feed.
+    pub fn newest(
+        &self,
+        lang: Lang,
+        limit: usize,
+    ) -> impl Iterator<Item = (&str, DateTime<FixedOffset>)> {
         let take = if limit == 0 { usize::MAX } else { limit };
         self.index.newest[lang.index()]
             .iter()
             .take(take)
-            .map(|rank| rank.id.as_str())
+            .map(|rank| (rank.id.as_str(), rank.date.0))
     }
 
     /// The articles with a version in `lang` past its newest `limit`, newest first (ties by
