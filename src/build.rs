@@ -341,18 +341,19 @@ fn publish_changed(
             .flatten()
     });
     // Where an article is shown in the other language, as its items tell; `date` when known.
-    let translation = |id: &str, date: Option<DateTime<FixedOffset>>, listed: Listed, lang| {
-        let other = Lang::other(lang);
-        let may_be_shown = match (shown_from[other.index()], date) {
-            (Some(from), Some(date)) => date >= from,
-            _ => true,
+    let translation =
+        |id: &str, date: Option<DateTime<FixedOffset>>, listed: Listed, lang: Lang| {
+            let other = lang.other();
+            let may_be_shown = match (shown_from[other.index()], date) {
+                (Some(from), Some(date)) => date >= from,
+                _ => true,
+            };
+            selection::place(
+                listed.has(other),
+                may_be_shown && on_page[other.index()].contains(id),
+                listed.linkless,
+            )
         };
-        selection::place(
-            listed.has(other),
-            may_be_shown && on_page[other.index()].contains(id),
-            listed.linkless,
-        )
-    };
     // Each language's articles past its feed, a document per month (RFC 5005).
     let archives: Vec<selection::Archive> = if config.archives {
         Lang::ALL
