@@ -22,6 +22,9 @@ pub enum Class {
     /// 是不是), but jieba files names that open with a numeral (三星堆) and fixed phrases
     /// (以旧换新) there too, so a rare one is judged as if jieba did not know it.
     Loose,
+    /// Measure words (米, 级, 届): what a number counts, never a name's last character
+    /// after a number (厘米|级 is no 米级).
+    Measure,
 }
 
 impl Class {
@@ -35,13 +38,17 @@ impl Class {
             6 => Class::VerbalNoun,
             7 => Class::Verb,
             8 => Class::Loose,
+            9 => Class::Measure,
             _ => Class::Other,
         }
     }
 
     /// Whether words of this class can be keywords at all.
     pub fn is_nominal(self) -> bool {
-        !matches!(self, Class::Other | Class::Verb | Class::Loose)
+        !matches!(
+            self,
+            Class::Other | Class::Verb | Class::Loose | Class::Measure
+        )
     }
 
     pub fn is_name(self) -> bool {

@@ -580,6 +580,26 @@ fn candidates<'a>(
             })
         })
         .collect();
+    // Words that say what happens or when (望, 建立起, 下来): a place suffix after them ends
+    // a clause (望|天门山, 下来能省), it does not name a place.
+    let predicates: Vec<bool> = pieces
+        .iter()
+        .zip(spans)
+        .map(|(p, span)| {
+            texts
+                .words_at(part, span.start)
+                .iter()
+                .rev()
+                .find(|&&(len, _)| len <= p.len())
+                .is_some_and(|&(len, e)| {
+                    let rest = p[len..].chars().count();
+                    // A verb and its complement, which jieba lists apart (建立|起).
+                    (e.class == Class::Verb && rest <= 1 && len > 3)
+                        || (e.class == Class::Verb && rest == 0)
+                        || (e.class == Class::Other && rest == 0 && p.chars().nth(1).is_some())
+                })
+        })
+        .collect();
     for (i, first) in spans.iter().enumerate() {
         let mut end = first.end;
         let mut chars = pieces[i].chars().count();
@@ -612,7 +632,10 @@ fn candidates<'a>(
                 .map(|(_, e)| e);
             if entry.is_some_and(|e| e.class.is_nominal()) {
                 add(run, Origin::Word, first.start);
-            } else if chars <= 6 && single_char(pieces[j]).is_some_and(is_place_suffix) {
+            } else if chars <= 6
+                && single_char(pieces[j]).is_some_and(is_place_suffix)
+                && !predicates[i..j].contains(&true)
+            {
                 add(run, Origin::Place, first.start);
             } else if chars <= MAX_PHRASE_CHARS
                 && all_nominal
@@ -714,6 +737,31 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
             }
         }
     }
+}
+
+/// Whether a word is a number's unit (米级 of 厘米级, 厘米级), though it reads as a name (米 is
+/// a surname) or is quoted: it ends in a measure word, and is measure words alone or
+/// somewhere a number or a dictionary word reaches into it from before.
+fn is_measured(texts: &Texts, word: &str) -> bool {
+    let is_measure = |w: &str| lexicon::lookup(w).is_some_and(|e| e.class == Class::Measure);
+    let Some(last) = word.char_indices().next_back().map(|(at, _)| at) else {
+        return false;
+    };
+    is_measure(&word[last..])
+        && (is_measure(&word[..last])
+            || texts.uses(word).any(|(i, at)| {
+                let text = texts.parts[i];
+                text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_digit() || is_numeral(c))
+                    || text[..at].char_indices().rev().take(3).any(|(start, _)| {
+                        texts
+                            .words_at(i, start)
+                            .iter()
+                            .any(|&(len, _)| start + len > at && start + len < at + word.len())
+                    })
+            }))
 }
 
 /// Organisations named in full, which neither dictionary holds and ICU cuts to pieces: a
@@ -1053,16 +1101,37 @@ fn rank<'a>(
     if found.origin == Origin::Marked && uses < 2 && !in_headline && !in_english {
         return None;
     }
-    // An organisation named once, as where a quoted expert works (浙江大学…学院教授卢文辉), is
-    // who speaks, not what the story is about.
-    if found.origin == Origin::Organisation && uses < 2 && !in_headline && !in_english {
+    // An organisation named once, as where a quoted expert works (浙江大学…学院教授卢文辉,
+    // …大学附属…医院急诊科医生), is who speaks, not what the story is about.
+    let organisation = found.origin == Origin::Organisation
+        || known.is_some_and(|e| e.class == Class::Organisation)
+        || ORGANISATION_SUFFIXES.iter().any(|s| word.ends_with(s));
+    if organisation && uses < 2 && !in_headline && !in_english {
         let affiliation = texts.uses(word).all(|(i, at)| {
             let after = &texts.parts[i][at + word.len()..];
-            EXPERT_TITLES.iter().any(|title| after.starts_with(title))
+            let clause = after
+                .char_indices()
+                .take_while(|&(_, c)| is_han(c))
+                .take(AFFILIATION_CHARS)
+                .last()
+                .map_or("", |(j, c)| &after[..j + c.len_utf8()]);
+            EXPERT_TITLES.iter().any(|title| clause.contains(title))
         });
         if affiliation {
             return None;
         }
+    }
+    // A count of something used once (其余四门, 两局): jieba files some as names (四门).
+    if word.starts_with(is_numeral) && uses < 2 && !in_headline && !in_english {
+        return None;
+    }
+    // An area of some kind (湖区, 景区, 城区, 乡镇): a proper name has more than one character
+    // before its suffix.
+    if word.chars().count() == 2
+        && word.ends_with(['区', '镇', '乡', '村', '省', '市'])
+        && !in_english
+    {
+        return None;
     }
     let at_dateline =
         place.is_some_and(|p| word == p || word.strip_suffix(['市', '县', '区']) == Some(p));
@@ -1077,6 +1146,10 @@ fn rank<'a>(
             || (!matches!(found.origin, Origin::Marked | Origin::Organisation)
                 && straddled(texts, word)))
     {
+        return None;
+    }
+    // A unit written after numbers (“米级” of 厘米级), however it was found: no name.
+    if entry.is_none() && !in_english && is_measured(texts, word) {
         return None;
     }
     // A dictionary word holding a grammar character is often ICU's wrong cut (中选 of
@@ -1253,8 +1326,13 @@ fn abbreviates(short: &str, long: &str) -> bool {
         && short.chars().all(|c| rest.any(|d| d == c))
 }
 
+/// How far after an organisation's name a title says who works there (…大学附属北京儿童医院
+/// 急诊科医生), in characters of the same clause.
+const AFFILIATION_CHARS: usize = 14;
+
 /// What a person quoted for their expertise is called after the organisation they work at.
-const EXPERT_TITLES: [&str; 16] = [
+const EXPERT_TITLES: [&str; 17] = [
+    "医生",
     "教授",
     "副教授",
     "研究员",
@@ -2076,6 +2154,72 @@ mod kinds {
     fn keywords(headline: &str, body: &[&str]) -> Vec<String> {
         let body: Vec<String> = body.iter().map(|p| p.to_string()).collect();
         extract(headline, &body, &["林晓帆".to_string()], &[])
+    }
+
+    #[test]
+    fn a_clause_before_a_place_suffix_is_no_place() {
+        // 省 and 市 end place names, but after a verb or a time word they are a verb (省, to
+        // save) or a noun of the clause.
+        let words = keywords(
+            "药品集采落地 患者用药负担下降",
+            &[
+                "中新网北京3月2日电 国家医疗保障局2日介绍,新一批药品集采结果落地,患者用药负担下降。",
+                "患者说,常吃的降压药一年下来能省好几百元。当地已建立起市县两级药品供应保障体系。",
+                "国家医疗保障局表示,集采药品质量与原研药一致,医院按时回款。",
+            ],
+        );
+        assert!(!words.iter().any(|w| w.ends_with("能省")), "{words:?}");
+        assert!(!words.iter().any(|w| w.starts_with("建立")), "{words:?}");
+    }
+
+    #[test]
+    fn a_unit_after_numbers_is_no_name() {
+        // 米 is a surname, and the text quotes “米级”; but 厘米级 shows it is a unit.
+        let words = keywords(
+            "北斗定位精度再提升",
+            &[
+                "中新网武汉5月8日电 北斗高精度定位技术将定位精度从“米级”提升到“厘米级”。",
+                "研发团队说,厘米级定位已在共享单车和农机上使用,米级定位仍是手机的主流。",
+                "北斗高精度定位产业今年产值增长两成。",
+            ],
+        );
+        assert!(!words.iter().any(|w| w.ends_with("米级")), "{words:?}");
+    }
+
+    #[test]
+    fn a_kind_of_area_is_no_place_and_a_count_is_no_name() {
+        // jieba files 湖区 and 四门 as place names: one is any lake's shore, the other
+        // four subjects.
+        let words = keywords(
+            "鄱阳湖江豚种群恢复",
+            &[
+                "中新网南昌4月2日电 鄱阳湖湖区近日监测到江豚群体活动,江豚种群数量稳中有升。",
+                "湖区渔民转产上岸后,鄱阳湖江豚出现的频次明显增加。学生在其余四门课程中自选。",
+                "专家说,鄱阳湖水域生态持续向好。",
+            ],
+        );
+        assert!(words.contains(&"鄱阳湖".to_string()), "{words:?}");
+        assert!(
+            !words.iter().any(|w| w == "湖区" || w == "四门"),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn where_a_quoted_doctor_works_is_no_keyword() {
+        // The university is named once, as the employer of the doctor who speaks.
+        let words = keywords(
+            "流感进入高发期 专家提醒接种疫苗",
+            &[
+                "中新网北京12月5日电 中国疾病预防控制中心5日发布,全国流感进入高发期。",
+                "首都医科大学附属北京儿童医院急诊科医生周明说,近期流感患儿明显增加。",
+                "中国疾病预防控制中心提醒,老人和儿童应尽早接种流感疫苗。",
+            ],
+        );
+        assert!(
+            !words.iter().any(|w| w.contains("首都医科大学")),
+            "{words:?}"
+        );
     }
 
     #[test]
