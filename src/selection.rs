@@ -229,6 +229,9 @@ const SLUG_CHARS: usize = 60;
 pub struct Topic {
     pub feed: Feed,
     pub articles: Vec<String>,
+    /// How many articles carry the keyword: below the threshold, the topic is there only
+    /// because its feed was published before.
+    pub carried_by: usize,
 }
 
 /// One article as topics see it: its id, date and keywords in one language, each as its
@@ -342,6 +345,7 @@ pub fn topics<'a, W: AsRef<str>>(
             Topic {
                 feed: Feed::topic(lang, TopicName { slug, name }),
                 articles: t.members.into_iter().map(String::from).collect(),
+                carried_by: t.count,
             }
         })
         .collect();

@@ -129,6 +129,26 @@ impl Listed {
 struct Vocabulary {
     words: Vec<Arc<str>>,
     ids: FxHashMap<Arc<str>, u32>,
+    /// Which vocabulary this is: a keyword's place means something only in its own.
+    identity: Identity,
+}
+
+/// A number no other vocabulary of this process has, a copy included (a copy goes on to
+/// intern words of its own at the same places).
+#[derive(Debug)]
+struct Identity(u64);
+
+impl Default for Identity {
+    fn default() -> Identity {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Identity(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Clone for Identity {
+    fn clone(&self) -> Identity {
+        Identity::default()
+    }
 }
 
 impl Vocabulary {
@@ -240,6 +260,11 @@ struct Index {
     by_id: FxHashMap<String, Claimants>,
     /// The winners that have a version in each language (zh, en), newest first.
     newest: [BTreeSet<Rank>; 2],
+    /// What each language's topics are gathered from, as one number: the sum of every
+    /// rank's [`Rank::tagging`], kept by the same inserts and removals as `newest`. An edit
+    /// that leaves every article's date and keywords as they were leaves it unchanged, and
+    /// the topics need not be gathered again from every article.
+    tagging: [u64; 2],
     rejected: usize,
     /// The files whose text is in memory because the feeds showed them last time.
     shown: FxHashSet<OsString>,
@@ -306,6 +331,22 @@ impl Rank {
     }
 }
 
+impl Rank {
+    /// What topics read of this rank (id, date, keywords), as a number whose sum over a
+    /// language's ranks changes when any of them changes: a multiset hash, so that an
+    /// insert adds and a removal subtracts it.
+    fn tagging(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        (&self.id, self.date.0, &self.keywords).hash(&mut hasher);
+        // FxHash mixes too little for sums of many: spread it (splitmix64's finalizer).
+        let mut z = hasher.finish().wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
 impl PartialEq for Rank {
     fn eq(&self, other: &Rank) -> bool {
         self.place() == other.place()
@@ -365,17 +406,22 @@ impl Index {
             .collect();
         // Each language on a core of its own, gathered and then sorted once: a set built from
         // sorted items is built in one pass, not by a hundred thousand inserts.
-        let newest = |lang: Lang| -> BTreeSet<Rank> {
+        let newest = |lang: Lang| -> (BTreeSet<Rank>, u64) {
             let mut ranks: Vec<Rank> = winners
                 .iter()
                 .filter(|(_, a, _)| a.has(lang))
                 .map(|&(key, a, listed)| rank(key, a, lang, listed))
                 .collect();
             ranks.sort_unstable();
-            ranks.into_iter().collect()
+            let tagging = ranks
+                .iter()
+                .fold(0u64, |sum, r| sum.wrapping_add(r.tagging()));
+            (ranks.into_iter().collect(), tagging)
         };
-        let (zh, en) = rayon::join(|| newest(Lang::Zh), || newest(Lang::En));
+        let ((zh, zh_tagging), (en, en_tagging)) =
+            rayon::join(|| newest(Lang::Zh), || newest(Lang::En));
         index.newest = [zh, en];
+        index.tagging = [zh_tagging, en_tagging];
         for (_, a, _) in &winners {
             if let Some(full) = a.full.as_ref().filter(|_| a.linkless) {
                 index.pages.insert(a.id.clone(), Arc::clone(full));
@@ -398,7 +444,11 @@ impl Index {
     /// `a` (at `key`, known as `listed`) became the winner of its id.
     fn newest_insert(&mut self, key: &OsString, a: &Accepted, listed: Listed) {
         for lang in Lang::ALL.into_iter().filter(|&l| a.has(l)) {
-            self.newest[lang.index()].insert(rank(key, a, lang, listed));
+            let rank = rank(key, a, lang, listed);
+            let tagging = rank.tagging();
+            if self.newest[lang.index()].insert(rank) {
+                self.tagging[lang.index()] = self.tagging[lang.index()].wrapping_add(tagging);
+            }
         }
         if let Some(full) = a.full.as_ref().filter(|_| a.linkless) {
             self.pages.insert(a.id.clone(), Arc::clone(full));
@@ -417,7 +467,10 @@ impl Index {
                 listed: Listed::default(),
                 keywords: Box::default(),
             };
-            self.newest[lang.index()].remove(&place);
+            if let Some(gone) = self.newest[lang.index()].take(&place) {
+                self.tagging[lang.index()] =
+                    self.tagging[lang.index()].wrapping_sub(gone.tagging());
+            }
         }
         if self.pages.remove(&a.id).is_some() {
             self.pages_due.insert(a.id.clone());
@@ -752,6 +805,14 @@ impl Collection {
             .map(|rank| (rank.id.as_str(), rank.date.0, &*rank.keywords))
     }
 
+    /// What [`Collection::keywords`] hands over for `lang`, as numbers: the same while no
+    /// article with a version in `lang` came, went, or changed its date or keywords there.
+    /// Keyword places point into this collection's own words, so the first number names
+    /// the collection.
+    pub fn tagging(&self, lang: Lang) -> (u64, u64) {
+        (self.vocabulary.identity.0, self.index.tagging[lang.index()])
+    }
+
     /// Every keyword of the collection's articles, where [`Collection::keywords`] points.
     pub fn words(&self) -> &[Arc<str>] {
         &self.vocabulary.words
@@ -1053,6 +1114,8 @@ mod tests {
             })
         };
         assert_eq!(known(&c.index), known(&fresh));
+        // What topics are gathered from: an edit that moves an article must change it.
+        assert_eq!(c.index.tagging, fresh.tagging);
         assert_eq!(c.index.rejected, fresh.rejected);
     }
 

@@ -220,6 +220,43 @@ fn watch_keeps_topic_feeds_current() {
 }
 
 #[test]
+fn an_edit_of_an_articles_keywords_or_date_reaches_its_topic_feeds() {
+    // The watcher gathers topics again only when an article's date or keywords changed:
+    // such an edit of an article already there must still move it.
+    let site = Site::new();
+    for n in 1..=3 {
+        site.article(&format!("a{n}.txt"), tagged(n, "coffee"));
+        site.article(&format!("b{n}.txt"), tagged(n + 10, "tea"));
+    }
+    let watching = Watching::start(site, &[]);
+    watching.wait_for("both topic feeds", |w| {
+        w.titles("en/topics/coffee/atom.xml").len() == 3
+            && w.titles("en/topics/tea/atom.xml").len() == 3
+    });
+
+    // Its keywords: Story 2 goes from coffee to tea.
+    watching.site.article("a2.txt", tagged(2, "tea"));
+    watching.wait_for("Story 2 in the tea feed", |w| {
+        w.titles("en/topics/tea/atom.xml") == ["Story 13", "Story 12", "Story 11", "Story 2"]
+    });
+    assert_eq!(
+        watching.titles("en/topics/coffee/atom.xml"),
+        ["Story 3", "Story 1"]
+    );
+
+    // Its date: Story 1 moves to the top of the coffee feed (same title, same keywords).
+    watching.site.article(
+        "a1.txt",
+        tagged(1, "coffee").replace("2024/05-01", "2024/05-20"),
+    );
+    watching.wait_for("Story 1 first in the coffee feed", |w| {
+        w.titles("en/topics/coffee/atom.xml") == ["Story 1", "Story 3"]
+    });
+    watching.assert_matches_fresh_build();
+    watching.stop();
+}
+
+#[test]
 fn more_topics_than_a_build_renders_at_once_are_all_written_and_listed() {
     // More topics than a build renders at once: every one is written, whole, and listed.
     let site = Site::new();
