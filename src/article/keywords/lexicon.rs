@@ -25,6 +25,8 @@ pub enum Class {
     /// Measure words (米, 级, 届): what a number counts, never a name's last character
     /// after a number (厘米|级 is no 米级).
     Measure,
+    /// Pronouns and determiners (此次, 本届, 各地): they point at a thing, never name one.
+    Pronoun,
 }
 
 impl Class {
@@ -39,6 +41,7 @@ impl Class {
             7 => Class::Verb,
             8 => Class::Loose,
             9 => Class::Measure,
+            10 => Class::Pronoun,
             _ => Class::Other,
         }
     }
@@ -47,7 +50,7 @@ impl Class {
     pub fn is_nominal(self) -> bool {
         !matches!(
             self,
-            Class::Other | Class::Verb | Class::Loose | Class::Measure
+            Class::Other | Class::Verb | Class::Loose | Class::Measure | Class::Pronoun
         )
     }
 

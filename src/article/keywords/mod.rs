@@ -596,7 +596,9 @@ fn candidates<'a>(
                     // A verb and its complement, which jieba lists apart (建立|起).
                     (e.class == Class::Verb && rest <= 1 && len > 3)
                         || (e.class == Class::Verb && rest == 0)
-                        || (e.class == Class::Other && rest == 0 && p.chars().nth(1).is_some())
+                        || (matches!(e.class, Class::Other | Class::Pronoun)
+                            && rest == 0
+                            && p.chars().nth(1).is_some())
                 })
         })
         .collect();
@@ -1026,6 +1028,16 @@ fn places_in_a_row(word: &str) -> bool {
             })
 }
 
+/// Whether a word opens with a pronoun or determiner of two or more characters that jieba
+/// knows (此次, 本届, 这些).
+fn opens_with_a_pronoun(word: &str) -> bool {
+    let mut words = Vec::new();
+    lexicon::words_at(word, MAX_CHARS, &mut words);
+    words.iter().any(|&(len, e)| {
+        e.class == Class::Pronoun && len < word.len() && word[..len].chars().nth(1).is_some()
+    })
+}
+
 /// Whether a two-character word starts with a character jieba knows as a verb: 开园, 用冰
 /// are a verb and its object, not a noun.
 fn opens_with_a_verb(word: &str) -> bool {
@@ -1146,6 +1158,10 @@ fn rank<'a>(
             || (!matches!(found.origin, Origin::Marked | Origin::Organisation)
                 && straddled(texts, word)))
     {
+        return None;
+    }
+    // A phrase that opens by pointing (此次|航次, 本届|锦标赛): “this voyage” names none.
+    if entry.is_none() && !in_english && opens_with_a_pronoun(word) {
         return None;
     }
     // A unit written after numbers (“米级” of 厘米级), however it was found: no name.
@@ -2154,6 +2170,26 @@ mod kinds {
     fn keywords(headline: &str, body: &[&str]) -> Vec<String> {
         let body: Vec<String> = body.iter().map(|p| p.to_string()).collect();
         extract(headline, &body, &["林晓帆".to_string()], &[])
+    }
+
+    #[test]
+    fn a_phrase_that_points_is_no_keyword() {
+        // The article writes 此次航次 and 本届锦标赛 often enough to look like names.
+        let words = keywords(
+            "奋斗者号完成深渊科考 本届锦标赛落幕",
+            &[
+                "中新网三亚3月10日电 奋斗者号10日返回三亚,此次航次完成深渊科考下潜二十次。",
+                "科考队员说,此次航次采集了大量深渊样品。本届锦标赛同期落幕,本届锦标赛设十个项目。",
+                "奋斗者号将于下月开始新的科考任务。",
+            ],
+        );
+        assert!(words.contains(&"奋斗者号".to_string()), "{words:?}");
+        assert!(
+            !words
+                .iter()
+                .any(|w| w.starts_with("此次") || w.starts_with("本届")),
+            "{words:?}"
+        );
     }
 
     #[test]
