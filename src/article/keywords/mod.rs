@@ -150,7 +150,7 @@ pub fn extract(
             .then(a.first.cmp(&b.first))
             .then(a.word.cmp(b.word))
     });
-    select(ranked)
+    select(ranked, &index)
 }
 
 /// How much of the body is read for keywords, in bytes: about 500 Chinese characters, the
@@ -975,32 +975,36 @@ fn straddled(texts: &Texts, word: &str) -> bool {
             *seen += 1;
             *seen <= 2
         })
-        .all(|(i, at)| {
-            let text = texts.parts[i];
-            let end = at + word.len();
-            // Words starting up to three characters before, ending inside.
-            let mut before = text[..at].char_indices().rev().take(3).map(|(i, _)| i);
-            let from_before = before.any(|start| {
+        .all(|(i, at)| cut_at(texts, word, i, at))
+}
+
+/// Whether the use of `word` at byte `at` of part `i` is cut across by a dictionary word of
+/// two to four characters (see [`straddled`]).
+fn cut_at(texts: &Texts, word: &str, i: usize, at: usize) -> bool {
+    let text = texts.parts[i];
+    let end = at + word.len();
+    // Words starting up to three characters before, ending inside.
+    let mut before = text[..at].char_indices().rev().take(3).map(|(i, _)| i);
+    let from_before = before.any(|start| {
+        texts
+            .words_at(i, start)
+            .iter()
+            .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
+            .any(|&(len, _)| start + len > at && start + len < end)
+    });
+    // Words starting inside (not at its start), ending after it.
+    from_before
+        || word
+            .char_indices()
+            .skip(1)
+            .map(|(j, _)| at + j)
+            .any(|start| {
                 texts
                     .words_at(i, start)
                     .iter()
                     .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
-                    .any(|&(len, _)| start + len > at && start + len < end)
-            });
-            // Words starting inside (not at its start), ending after it.
-            from_before
-                || word
-                    .char_indices()
-                    .skip(1)
-                    .map(|(j, _)| at + j)
-                    .any(|start| {
-                        texts
-                            .words_at(i, start)
-                            .iter()
-                            .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
-                            .any(|&(len, _)| start + len > end)
-                    })
-        })
+                    .any(|&(len, _)| start + len > end)
+            })
 }
 
 /// Whether a long word ends with a verb of two characters jieba knows (…扩建工程完工,
@@ -1310,7 +1314,7 @@ fn drop_fragments(ranked: &mut Vec<Ranked>, texts: &Texts) {
 
 /// The keywords, best first: never one inside another (the better of 五常 and 五常市), at
 /// least [`MIN`] when there are that many, and beyond that only those close to the best.
-fn select(ranked: Vec<Ranked>) -> Vec<String> {
+fn select<'a>(ranked: Vec<Ranked<'a>>, texts: &Texts<'a>) -> Vec<String> {
     let top = ranked.first().map_or(0.0, |r| r.score);
     let mut chosen: Vec<&str> = Vec::with_capacity(MAX);
     for candidate in &ranked {
@@ -1322,12 +1326,41 @@ fn select(ranked: Vec<Ranked>) -> Vec<String> {
                 || candidate.word.contains(c)
                 || abbreviates(candidate.word, c)
                 || abbreviates(c, candidate.word)
-        });
+        }) || (!candidate.in_english
+            && written_across(texts, candidate.word, &chosen));
         if !overlaps {
             chosen.push(candidate.word);
         }
     }
     chosen.into_iter().map(str::to_string).collect()
+}
+
+/// Whether a word runs into keywords already chosen, without either holding the other, in
+/// two of its uses and two thirds of them (产品碳 of 产品碳足迹, twice, and 产品碳排放,
+/// beside the keyword 碳足迹): a piece of longer phrases
+/// cut at different places, which the better keyword already stands for. Two thirds, as
+/// in [`grow`]: a phrase is what the article writes most of the time.
+fn written_across<'a>(texts: &Texts<'a>, word: &'a str, chosen: &[&'a str]) -> bool {
+    let spans: Vec<(usize, usize, usize)> = chosen
+        .iter()
+        .flat_map(|c| texts.uses(c).map(|(i, at)| (i, at, at + c.len())))
+        .collect();
+    let runs_into = |i: usize, at: usize| {
+        let end = at + word.len();
+        spans.iter().any(|&(j, from, to)| {
+            let meet = i == j && from < end && at < to;
+            let holds = (from <= at && end <= to) || (at <= from && to <= end);
+            meet && !holds
+        })
+    };
+    let (mut uses, mut across) = (0, 0);
+    for (i, at) in texts.uses(word) {
+        uses += 1;
+        if runs_into(i, at) {
+            across += 1;
+        }
+    }
+    across >= 2 && across * 3 >= uses * GROW_SHARE
 }
 
 /// Whether `short` is the usual short form of the name `long`: the same first and last
@@ -2190,6 +2223,21 @@ mod kinds {
                 .any(|w| w.starts_with("此次") || w.starts_with("本届")),
             "{words:?}"
         );
+    }
+
+    #[test]
+    fn a_piece_written_across_a_keyword_is_no_keyword() {
+        // 产品碳 is always written into 碳足迹 or 碳排放: a cut of those phrases, not a term.
+        let words = keywords(
+            "电池企业核算碳足迹 应对出口新规",
+            &[
+                "中新网宁德6月18日电 出口欧洲的电池须提供产品碳足迹声明,电池企业正加快建立碳足迹核算体系。",
+                "工程师说,产品碳足迹核算覆盖原材料、生产和运输,碳足迹数据每天更新。",
+                "企业还公开产品碳排放数据,碳足迹核算让出口更顺利。",
+            ],
+        );
+        assert!(words.contains(&"碳足迹".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w.ends_with("品碳")), "{words:?}");
     }
 
     #[test]
