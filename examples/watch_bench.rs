@@ -269,7 +269,10 @@ impl Watcher {
             .arg("watch")
             .current_dir(root)
             .env("NO_COLOR", "1")
-            .env("RUST_LOG", "info")
+            .env(
+                "RUST_LOG",
+                std::env::var("BIFEED_BENCH_LOG").unwrap_or_else(|_| "info".into()),
+            )
             .stdout(Stdio::null())
             .stderr(fs::File::create(log).expect("log file"))
             .spawn()

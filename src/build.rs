@@ -525,38 +525,69 @@ fn publish_changed(
     let mut published: Vec<String> = Vec::new();
     let mut counts = Default::default();
     let (mut reading, mut rendering) = (Duration::ZERO, Duration::ZERO);
-    for (i, batch) in batches.into_iter().enumerate() {
-        let at = Instant::now();
-        let need: FxHashSet<&str> = batch
-            .iter()
-            .flat_map(|(_, ids)| ids.iter().map(String::as_str))
-            .collect();
-        let (shown, now) = collection.feed_articles(config, &need)?;
-        counts = now;
-        reading += at.elapsed();
-        let at = Instant::now();
-        let by_id: FxHashMap<&str, &Article> =
-            shown.iter().map(|a| (a.id.as_str(), &**a)).collect();
-        let feeds = batch
-            .iter()
-            .map(|(feed, ids)| {
-                let articles = ids.iter().filter_map(|id| by_id.get(id.as_str()).copied());
-                (*feed, articles.collect())
-            })
-            .collect();
-        let mut files = render::render_feeds(&config.site, feeds, &on_page, &topics, &history)?;
-        if i == last {
-            let due = collection.pages_due();
-            let due: Vec<&Article> = due.iter().map(|a| a.as_ref()).collect();
-            files.extend(render::pages(&config.site, &due));
-            files.extend(render::site_files(&config.site, &topics));
+    // A batch is written while the next is read and rendered: writing is mostly waiting for
+    // the disk (a day's import rewrites a hundred topic feeds, 100 MB), reading and rendering
+    // are mostly the processor, and in turn they added up. The writer takes the batches in
+    // order, one at a time, so each is still all staged before any of it replaces a file,
+    // and the language feeds, which link the others, still come last. At most one batch
+    // waits for it: memory holds two batches at most, not all.
+    let out = config.output.as_path();
+    std::thread::scope(|scope| -> Result<(), BuildError> {
+        let (to_writer, batches_written) =
+            std::sync::mpsc::sync_channel::<Vec<render::FeedFile>>(0);
+        let writer = scope.spawn(move || -> Result<Vec<_>, publish::PublishError> {
+            let mut done = Vec::new();
+            for files in batches_written {
+                let written = publish::publish(out, &files)?;
+                // Only the paths: the bytes go as soon as they are written.
+                let paths: Vec<String> = files.into_iter().map(|f| f.path).collect();
+                done.push((written, paths));
+            }
+            Ok(done)
+        });
+        for (i, batch) in batches.into_iter().enumerate() {
+            let at = Instant::now();
+            let need: FxHashSet<&str> = batch
+                .iter()
+                .flat_map(|(_, ids)| ids.iter().map(String::as_str))
+                .collect();
+            let (shown, now) = collection.feed_articles(config, &need)?;
+            counts = now;
+            reading += at.elapsed();
+            let at = Instant::now();
+            let by_id: FxHashMap<&str, &Article> =
+                shown.iter().map(|a| (a.id.as_str(), &**a)).collect();
+            let feeds = batch
+                .iter()
+                .map(|(feed, ids)| {
+                    let articles = ids.iter().filter_map(|id| by_id.get(id.as_str()).copied());
+                    (*feed, articles.collect())
+                })
+                .collect();
+            let mut files = render::render_feeds(&config.site, feeds, &on_page, &topics, &history)?;
+            if i == last {
+                let due = collection.pages_due();
+                let due: Vec<&Article> = due.iter().map(|a| a.as_ref()).collect();
+                files.extend(render::pages(&config.site, &due));
+                files.extend(render::site_files(&config.site, &topics));
+            }
+            rendering += at.elapsed();
+            // Refused only when the writer has stopped on an error, which its join returns.
+            if to_writer.send(files).is_err() {
+                break;
+            }
         }
-        rendering += at.elapsed();
-        let written = publish::publish(&config.output, &files)?;
-        summary.written.extend(written.written);
-        summary.unchanged.extend(written.unchanged);
-        published.extend(files.into_iter().map(|f| f.path));
-    }
+        drop(to_writer);
+        let done = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        for (written, paths) in done {
+            summary.written.extend(written.written);
+            summary.unchanged.extend(written.unchanged);
+            published.extend(paths);
+        }
+        Ok(())
+    })?;
     let pages: FxHashSet<String> = collection
         .paged_articles()
         .flat_map(|a| {
