@@ -1137,6 +1137,12 @@ fn rank<'a>(
             return None;
         }
     }
+    // A person named once, outside the headline, is someone the story quotes in passing (a
+    // parent outside an exam hall): who the story is about is named again.
+    let person = found.origin == Origin::Person || known.is_some_and(|e| e.class == Class::Person);
+    if person && uses < 2 && !in_headline && !in_english {
+        return None;
+    }
     // A count of something used once (其余四门, 两局): jieba files some as names (四门).
     if word.starts_with(is_numeral) && uses < 2 && !in_headline && !in_english {
         return None;
@@ -2238,6 +2244,22 @@ mod kinds {
         );
         assert!(words.contains(&"碳足迹".to_string()), "{words:?}");
         assert!(!words.iter().any(|w| w.ends_with("品碳")), "{words:?}");
+    }
+
+    #[test]
+    fn someone_quoted_once_in_passing_is_no_keyword() {
+        // 刘志刚, a name jieba knows, speaks once; 王建华, the story's teacher, is named
+        // again.
+        let words = keywords(
+            "高考首日平稳有序",
+            &[
+                "中新网北京6月7日电 高考7日开考,北京考点秩序井然。送考的家长刘志刚说,孩子很放松。",
+                "北京教师王建华在考点外为考生服务,王建华说,今年是她第十年参加高考服务。",
+                "教育部表示,各地高考考点均已完成检查。",
+            ],
+        );
+        assert!(words.contains(&"王建华".to_string()), "{words:?}");
+        assert!(!words.contains(&"刘志刚".to_string()), "{words:?}");
     }
 
     #[test]
