@@ -1407,9 +1407,10 @@ const EXPERT_TITLES: [&str; 17] = [
 ];
 
 /// Nouns that say what kind of thing a phrase is about, not which (动力电池企业, 风光制氢项目,
-/// 垃圾分类工作): what the article writes before one is the keyword.
-const GENERIC_HEADS: [&str; 9] = [
-    "企业", "项目", "工作", "数量", "人员", "部门", "情况", "问题", "方面",
+/// 垃圾分类工作), or that it is a list of them (应用场景清单): what the article writes before
+/// one is the keyword.
+const GENERIC_HEADS: [&str; 12] = [
+    "企业", "项目", "工作", "数量", "人员", "部门", "情况", "问题", "方面", "清单", "名单", "名录",
 ];
 
 /// `word` without a generic noun at its end ([`GENERIC_HEADS`]), when two characters or
@@ -1700,6 +1701,8 @@ const STOP_WORDS: &[&str] = &[
     "同时",
     "同期",
     "同比",
+    "名单",
+    "名录",
     "向着",
     "否则",
     "呈现",
@@ -1809,6 +1812,7 @@ const STOP_WORDS: &[&str] = &[
     "活动",
     "消息",
     "深入",
+    "清单",
     "渠道",
     "特别",
     "现在",
@@ -2260,6 +2264,21 @@ mod kinds {
         );
         assert!(words.contains(&"王建华".to_string()), "{words:?}");
         assert!(!words.contains(&"刘志刚".to_string()), "{words:?}");
+    }
+
+    #[test]
+    fn a_list_of_things_is_no_keyword_the_things_are() {
+        // The story is about 传统村落, not the list that names them.
+        let words = keywords(
+            "云南又有六十个村入选传统村落名录",
+            &[
+                "中新网昆明4月9日电 记者9日获悉,云南六十个村入选新一批中国传统村落名录。",
+                "入选传统村落名录的村寨将获得保护资金。云南的传统村落数量居全国前列。",
+                "当地将为每个传统村落编制保护规划。",
+            ],
+        );
+        assert!(words.contains(&"传统村落".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w.ends_with("名录")), "{words:?}");
     }
 
     #[test]
