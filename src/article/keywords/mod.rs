@@ -975,36 +975,32 @@ fn straddled(texts: &Texts, word: &str) -> bool {
             *seen += 1;
             *seen <= 2
         })
-        .all(|(i, at)| cut_at(texts, word, i, at))
-}
-
-/// Whether the use of `word` at byte `at` of part `i` is cut across by a dictionary word of
-/// two to four characters (see [`straddled`]).
-fn cut_at(texts: &Texts, word: &str, i: usize, at: usize) -> bool {
-    let text = texts.parts[i];
-    let end = at + word.len();
-    // Words starting up to three characters before, ending inside.
-    let mut before = text[..at].char_indices().rev().take(3).map(|(i, _)| i);
-    let from_before = before.any(|start| {
-        texts
-            .words_at(i, start)
-            .iter()
-            .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
-            .any(|&(len, _)| start + len > at && start + len < end)
-    });
-    // Words starting inside (not at its start), ending after it.
-    from_before
-        || word
-            .char_indices()
-            .skip(1)
-            .map(|(j, _)| at + j)
-            .any(|start| {
+        .all(|(i, at)| {
+            let text = texts.parts[i];
+            let end = at + word.len();
+            // Words starting up to three characters before, ending inside.
+            let mut before = text[..at].char_indices().rev().take(3).map(|(i, _)| i);
+            let from_before = before.any(|start| {
                 texts
                     .words_at(i, start)
                     .iter()
                     .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
-                    .any(|&(len, _)| start + len > end)
-            })
+                    .any(|&(len, _)| start + len > at && start + len < end)
+            });
+            // Words starting inside (not at its start), ending after it.
+            from_before
+                || word
+                    .char_indices()
+                    .skip(1)
+                    .map(|(j, _)| at + j)
+                    .any(|start| {
+                        texts
+                            .words_at(i, start)
+                            .iter()
+                            .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
+                            .any(|&(len, _)| start + len > end)
+                    })
+        })
 }
 
 /// Whether a long word ends with a verb of two characters jieba knows (…扩建工程完工,
@@ -1343,9 +1339,9 @@ fn select<'a>(ranked: Vec<Ranked<'a>>, texts: &Texts<'a>) -> Vec<String> {
 
 /// Whether a word runs into keywords already chosen, without either holding the other, in
 /// two of its uses and two thirds of them (产品碳 of 产品碳足迹, twice, and 产品碳排放,
-/// beside the keyword 碳足迹): a piece of longer phrases
-/// cut at different places, which the better keyword already stands for. Two thirds, as
-/// in [`grow`]: a phrase is what the article writes most of the time.
+/// beside the keyword 碳足迹): a piece of longer phrases cut at different places, which the
+/// better keyword already stands for. Two thirds, as in [`grow`]: a phrase is what the
+/// article writes most of the time.
 fn written_across<'a>(texts: &Texts<'a>, word: &'a str, chosen: &[&'a str]) -> bool {
     let spans: Vec<(usize, usize, usize)> = chosen
         .iter()
