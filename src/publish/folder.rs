@@ -21,35 +21,34 @@ pub struct Staged {
     /// Closed once written: a build that stages a thousand pages holds no thousand files open.
     temp: tempfile::TempPath,
     target: std::path::PathBuf,
-    /// When the file it replaces was last modified.
-    replaces: Option<std::time::SystemTime>,
 }
 
 impl Staged {
     /// Puts the new bytes in place: one rename, atomic on POSIX file systems.
-    ///
-    /// The new file's modification time is at least a whole second after the old one's:
-    /// HTTP's `Last-Modified` counts whole seconds, and two versions written within one
-    /// second would share it, so a client asking `If-Modified-Since` would be told the newer
-    /// one is not modified.
     pub fn commit(self) -> io::Result<()> {
-        self.temp.persist(&self.target).map_err(|e| e.error)?;
-        let Some(old) = self.replaces else {
-            return Ok(());
-        };
-        let whole_second = |t: std::time::SystemTime| {
-            t.duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs())
-        };
-        let file = fs::File::options().write(true).open(&self.target)?;
-        let new = file.metadata()?.modified()?;
-        if whole_second(new) <= whole_second(old) {
-            let next =
-                std::time::UNIX_EPOCH + std::time::Duration::from_secs(whole_second(old) + 1);
-            file.set_modified(next)?;
-        }
-        Ok(())
+        self.temp.persist(&self.target).map_err(|e| e.error)
     }
+}
+
+/// Gives the new version of a file a modification time at least a whole second after the old
+/// one's.
+///
+/// HTTP's `Last-Modified` counts whole seconds, and two versions written within one second
+/// would share it, so a client asking `If-Modified-Since` would be told the newer one is not
+/// modified. Set on the temporary file, before the rename: set after it, a reader fetching in
+/// between would get the new bytes under the old date.
+fn later_than(file: &fs::File, old: std::time::SystemTime) -> io::Result<()> {
+    let whole_second = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    };
+    let new = file.metadata()?.modified()?;
+    if whole_second(new) <= whole_second(old) {
+        file.set_modified(
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(whole_second(old) + 1),
+        )?;
+    }
+    Ok(())
 }
 
 /// Stages `bytes` for `path`; `None` when the file already holds exactly those bytes.
@@ -83,10 +82,12 @@ pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<Option<Staged>> {
     // Without the sync, a power cut after the rename could leave an empty file behind it.
     // (The data and its size; the times and permissions need no sync for that.)
     temp.as_file().sync_data()?;
+    if let Some(replaced) = old.and_then(|m| m.modified().ok()) {
+        later_than(temp.as_file(), replaced)?;
+    }
     Ok(Some(Staged {
         temp: temp.into_temp_path(),
         target: path.to_path_buf(),
-        replaces: old.and_then(|m| m.modified().ok()),
     }))
 }
 
@@ -253,6 +254,26 @@ mod tests {
         );
         stage(&path, b"new").unwrap().unwrap().commit().unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
+    }
+
+    /// A reader may fetch the file the moment it is renamed in: it must already carry the later
+    /// date then, or it is served its new bytes under the old `Last-Modified`.
+    #[test]
+    fn a_new_version_is_dated_a_second_later_from_the_moment_it_is_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rss.xml");
+        fs::write(&path, "old").unwrap();
+        let old = fs::metadata(&path).unwrap().modified().unwrap();
+        let old_second = old.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let staged = stage(&path, b"new").unwrap().unwrap();
+        let waiting = fs::metadata(&*staged.temp).unwrap().modified().unwrap();
+        let waiting_second = waiting
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert!(waiting_second > old_second, "dated before the rename");
+        staged.commit().unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), waiting);
     }
 
     #[test]
