@@ -392,7 +392,7 @@ impl Index {
                 }
             }
         }
-        let winners: Vec<(&OsString, &Accepted, Listed)> = index
+        let mut winners: Vec<(&OsString, &Accepted, Listed)> = index
             .by_id
             .values()
             .filter_map(Claimants::last)
@@ -404,15 +404,19 @@ impl Index {
                 }
             })
             .collect();
-        // Each language on a core of its own, gathered and then sorted once: a set built from
-        // sorted items is built in one pass, not by a hundred thousand inserts.
+        // In the order of a rank (see `Rank::place`), once for both languages: sorting these
+        // moves 40 bytes an article, sorting the ranks of each language a hundred.
+        winners.sort_unstable_by(|(k1, a1, _), (k2, a2, _)| {
+            (Reverse(a1.date), &a1.id, k1).cmp(&(Reverse(a2.date), &a2.id, k2))
+        });
+        // Each language on a core of its own, gathered in order: a set built from sorted items
+        // is built in one pass, not by a hundred thousand inserts.
         let newest = |lang: Lang| -> (BTreeSet<Rank>, u64) {
-            let mut ranks: Vec<Rank> = winners
+            let ranks: Vec<Rank> = winners
                 .iter()
                 .filter(|(_, a, _)| a.has(lang))
                 .map(|&(key, a, listed)| rank(key, a, lang, listed))
                 .collect();
-            ranks.sort_unstable();
             let tagging = ranks
                 .iter()
                 .fold(0u64, |sum, r| sum.wrapping_add(r.tagging()));

@@ -147,6 +147,7 @@ impl Collection {
             .iter()
             .map(|w| self.vocabulary.intern(w))
             .collect();
+        self.files.reserve(remembered.records.len());
         for record in remembered.records {
             let stamp = Stamp::from_parts(record.stamp);
             if !stamp.settled_before(trusted_before) || record.stamp.1 < plausible_from {
