@@ -693,9 +693,10 @@ fn is_place_suffix(c: char) -> bool {
     )
 }
 
-/// People's names that ICU and jieba do not know (林|晓帆, 王|建国): a common surname and one
-/// or two more characters, used two or more times and every time whole (the name of three
-/// characters is taken when its first two never stand without the third).
+/// People's names that ICU and jieba do not know (林|晓帆, 王|建国, 欧阳|明远): a common
+/// surname of one character or a compound one of two, and one or two more characters, used
+/// two or more times and every time whole (the longer name is taken when the shorter never
+/// stands without its next character).
 fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
     let mut counted: FxHashMap<&'a str, usize> = FxHashMap::default();
     let mut uses = |word: &'a str| {
@@ -704,29 +705,44 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
             .or_insert_with(|| texts.uses(word).count())
     };
     for (index, text) in texts.parts.iter().enumerate() {
+        // Where the name of a compound surname ends: the single surname inside it (马 of
+        // 司马振华) starts no name of its own.
+        let mut inside_until = 0;
         for (at, c) in text.char_indices() {
-            if !SURNAME_SET.contains(&c) {
-                continue;
-            }
             let rest = &text[at..];
-            let mut ends = rest.char_indices().map(|(i, c)| i + c.len_utf8());
-            let (Some(_), Some(two), three) = (ends.next(), ends.next(), ends.next()) else {
+            let compound = COMPOUND_SURNAME_STARTS
+                .contains(&c)
+                .then(|| COMPOUND_SURNAMES.iter().find(|s| rest.starts_with(*s)))
+                .flatten();
+            let surname = match compound {
+                Some(compound) => compound.len(),
+                None if SURNAME_SET.contains(&c) && at >= inside_until => c.len_utf8(),
+                None => continue,
+            };
+            let mut ends = rest[surname..]
+                .char_indices()
+                .map(|(i, c)| surname + i + c.len_utf8());
+            let (Some(one), two) = (ends.next(), ends.next()) else {
                 continue;
             };
             let given_ok = |s: &str| {
-                s.chars()
-                    .skip(1)
+                s[surname..]
+                    .chars()
                     .all(|c| is_han(c) && !is_function_char(c) && !is_numeral(c))
             };
-            let short = &rest[..two];
-            if !given_ok(short) || lexicon::lookup(short).is_some() {
+            let short = &rest[..one];
+            // A surname and one character that the dictionary knows is a word (高速, 张开)
+            // unless the surname is compound: jieba lists some such names (欧阳明) whole,
+            // and the name may go on (欧阳明远).
+            let compound = surname > c.len_utf8();
+            if !given_ok(short) || (!compound && lexicon::lookup(short).is_some()) {
                 continue;
             }
             let short_uses = uses(short);
             if short_uses < 2 {
                 continue;
             }
-            let long = three.map(|three| &rest[..three]).filter(|s| given_ok(s));
+            let long = two.map(|two| &rest[..two]).filter(|s| given_ok(s));
             let name = match long {
                 Some(long) if uses(long) == short_uses => long,
                 _ => short,
@@ -736,10 +752,22 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
                     origin: Origin::Person,
                     first: (index, at),
                 });
+                if compound {
+                    inside_until = at + name.len();
+                }
             }
         }
     }
 }
+
+/// Compound surnames (复姓) still borne today: 欧阳 of 欧阳明远. Each is also two common
+/// characters (东方, 上官), so a name is taken only where the rule of [`names`] holds.
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文",
+    "司徒", "司空", "夏侯", "端木", "申屠", "独孤", "南宫", "西门", "轩辕", "呼延", "百里", "万俟",
+    "闻人", "澹台", "公冶", "太史", "赫连", "钟离", "宗政", "濮阳", "淳于", "单于", "仲孙", "东郭",
+    "第五", "左丘", "梁丘", "鲜于", "拓跋",
+];
 
 /// Whether a word is a number's unit (米级 of 厘米级, 厘米级), though it reads as a name (米 is
 /// a surname) or is quoted: it ends in a measure word, and is measure words alone or
@@ -1593,6 +1621,14 @@ fn has_function_edge(word: &str) -> bool {
     opens || closes
 }
 
+/// The first characters of [`COMPOUND_SURNAMES`]: asked of every character of every article.
+static COMPOUND_SURNAME_STARTS: LazyLock<FxHashSet<char>> = LazyLock::new(|| {
+    COMPOUND_SURNAMES
+        .iter()
+        .filter_map(|s| s.chars().next())
+        .collect()
+});
+
 /// [`SURNAMES`] as a set: asked of every character of every article.
 static SURNAME_SET: LazyLock<FxHashSet<char>> =
     LazyLock::new(|| SURNAMES.iter().copied().collect());
@@ -2356,6 +2392,27 @@ mod kinds {
         assert!(!words.iter().any(|w| w == "霞客"), "{words:?}");
         // The reporter of the byline is no keyword.
         assert!(!words.iter().any(|w| w.contains("晓帆")), "{words:?}");
+    }
+
+    #[test]
+    fn a_name_with_a_compound_surname_stays_whole() {
+        // 司马 and 欧阳 are surnames of two characters: 马俊 or 阳明 would be a piece of a name.
+        for name in ["司马俊", "欧阳明远"] {
+            let words = keywords(
+                &format!("{name}带学生走进古村落"),
+                &[
+                    &format!(
+                        "中新网黄山4月2日电(记者 林晓帆)退休教师{name}2日带领学生走进西递村。"
+                    ),
+                    "学生们在西递村写生,村里的老人讲起徽派建筑的故事。",
+                ],
+            );
+            assert!(words.contains(&name.to_string()), "{words:?}");
+            assert!(
+                !words.iter().any(|w| w != name && name.contains(w.as_str())),
+                "{words:?}"
+            );
+        }
     }
 
     #[test]
