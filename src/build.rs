@@ -239,13 +239,14 @@ pub fn build(config: &Config, strict: bool) -> Result<Summary, BuildError> {
     let started = Instant::now();
     let _lock = folder::Lock::take(&config.output)?;
     let mut cache = Cache::of(config);
-    let mut feeds = None;
+    let mut memo = Memo::default();
+    // What the cache remembers of the feeds is checked against the output folder (a stat of
+    // every feed's files) on the cache's core too, while the other lists the articles.
     let (mut collection, mut changes) = Collection::load(config, || {
-        let Contents { articles, feeds: f } = cache.as_mut().and_then(Cache::read)?;
-        feeds = Some(f);
+        let Contents { articles, feeds } = cache.as_mut().and_then(Cache::read)?;
+        memo = Memo::from_records(feeds, &config.output);
         Some(articles)
     })?;
-    let mut memo = feeds.map_or_else(Memo::default, |f| Memo::from_records(f, &config.output));
     // Files the system could not read just now (out of file descriptors, say) are read again
     // a few times; the build fails rather than publish the feeds without them.
     let mut delay = Duration::from_millis(100);
