@@ -513,10 +513,10 @@ impl Watcher {
                 let mut written = if summary.written.is_empty() {
                     "no feed changed".to_string()
                 } else {
-                    format!("wrote {}", summary.written.join(", "))
+                    format!("wrote {}", named(&summary.written))
                 };
                 if !summary.removed.is_empty() {
-                    written.push_str(&format!("; removed {}", summary.removed.join(", ")));
+                    written.push_str(&format!("; removed {}", named(&summary.removed)));
                 }
                 if first {
                     self.save_cache();
@@ -829,4 +829,46 @@ pub fn handle_signals(
             }
         })?;
     Ok(())
+}
+
+/// Most paths a rebuild's log line names: a first build or a day's import writes thousands
+/// of files (at 10,000 articles a first build's line ran to 70,000 characters), which no one
+/// reads in a log; the count says how many.
+const NAMED_IN_LOG: usize = 20;
+
+/// `paths` for a log line: all of them, or the first [`NAMED_IN_LOG`] and how many more.
+fn named(paths: &[String]) -> String {
+    match paths.get(..NAMED_IN_LOG) {
+        Some(first) if paths.len() > NAMED_IN_LOG => format!(
+            "{} files: {} and {} more",
+            paths.len(),
+            first.join(", "),
+            paths.len() - NAMED_IN_LOG
+        ),
+        _ => paths.join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebuild_that_writes_thousands_of_files_names_a_few_and_counts_the_rest() {
+        let few: Vec<String> = vec!["zh/rss.xml".into(), "zh/atom.xml".into()];
+        assert_eq!(named(&few), "zh/rss.xml, zh/atom.xml");
+        let many: Vec<String> = (0..1300)
+            .map(|i| format!("zh/topics/t{i}/rss.xml"))
+            .collect();
+        let line = named(&many);
+        assert!(
+            line.starts_with("1300 files: zh/topics/t0/rss.xml, "),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("zh/topics/t19/rss.xml and 1280 more"),
+            "{line}"
+        );
+        assert_eq!(line.matches(", ").count(), NAMED_IN_LOG - 1);
+    }
 }
