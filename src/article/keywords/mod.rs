@@ -760,13 +760,13 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
     }
 }
 
-/// Compound surnames (复姓) still borne today: 欧阳 of 欧阳明远. Each is also two common
-/// characters (东方, 上官), so a name is taken only where the rule of [`names`] holds.
+/// Compound surnames (复姓) still borne today: 欧阳 of 欧阳明远. Left out are those that are
+/// more often words or names of other things: 第五 (第五届), 东方 (东方航空), 西门 (西门子),
+/// 南宫 and 濮阳 (cities), 百里 (百里杜鹃), and the historical titles (单于, 太史).
 const COMPOUND_SURNAMES: &[&str] = &[
-    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文",
-    "司徒", "司空", "夏侯", "端木", "申屠", "独孤", "南宫", "西门", "轩辕", "呼延", "百里", "万俟",
-    "闻人", "澹台", "公冶", "太史", "赫连", "钟离", "宗政", "濮阳", "淳于", "单于", "仲孙", "东郭",
-    "第五", "左丘", "梁丘", "鲜于", "拓跋",
+    "欧阳", "司马", "诸葛", "上官", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒",
+    "司空", "夏侯", "端木", "申屠", "独孤", "轩辕", "呼延", "闻人", "澹台", "赫连", "钟离", "宗政",
+    "淳于", "鲜于", "拓跋", "左丘", "梁丘", "公冶", "仲孙", "万俟",
 ];
 
 /// Whether a word is a number's unit (米级 of 厘米级, 厘米级), though it reads as a name (米 is
