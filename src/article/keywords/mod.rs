@@ -762,7 +762,8 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
 
 /// Compound surnames (复姓) still borne today: 欧阳 of 欧阳明远. Left out are those that are
 /// more often words or names of other things: 第五 (第五届), 东方 (东方航空), 西门 (西门子),
-/// 南宫 and 濮阳 (cities), 百里 (百里杜鹃), and the historical titles (单于, 太史).
+/// 南宫 and 濮阳 (cities), 百里 (百里杜鹃), 东郭 (the fable's 东郭先生) and the historical
+/// titles (单于, 太史).
 const COMPOUND_SURNAMES: &[&str] = &[
     "欧阳", "司马", "诸葛", "上官", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒",
     "司空", "夏侯", "端木", "申屠", "独孤", "轩辕", "呼延", "闻人", "澹台", "赫连", "钟离", "宗政",
