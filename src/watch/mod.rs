@@ -832,8 +832,8 @@ pub fn handle_signals(
 }
 
 /// Most paths a rebuild's log line names: a first build or a day's import writes thousands
-/// of files (at 10,000 articles a first build's line ran to 70,000 characters), which no one
-/// reads in a log; the count says how many.
+/// of files (at 10,000 articles a first build's line ran to 42 KB), which no one reads in a
+/// log; the count says how many.
 const NAMED_IN_LOG: usize = 20;
 
 /// `paths` for a log line: all of them, or the first [`NAMED_IN_LOG`] and how many more.
