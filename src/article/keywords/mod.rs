@@ -710,13 +710,13 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
         let mut inside_until = 0;
         for (at, c) in text.char_indices() {
             let rest = &text[at..];
-            let compound = COMPOUND_SURNAME_STARTS
+            let compound_surname = COMPOUND_SURNAME_STARTS
                 .contains(&c)
                 .then(|| COMPOUND_SURNAMES.iter().find(|s| rest.starts_with(*s)))
                 .flatten();
-            let surname = match compound {
-                Some(compound) => compound.len(),
-                None if SURNAME_SET.contains(&c) && at >= inside_until => c.len_utf8(),
+            let (surname, compound) = match compound_surname {
+                Some(surname) => (surname.len(), true),
+                None if SURNAME_SET.contains(&c) && at >= inside_until => (c.len_utf8(), false),
                 None => continue,
             };
             let mut ends = rest[surname..]
@@ -734,7 +734,6 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
             // A surname and one character that the dictionary knows is a word (高速, 张开)
             // unless the surname is compound: jieba lists some such names (欧阳明) whole,
             // and the name may go on (欧阳明远).
-            let compound = surname > c.len_utf8();
             if !given_ok(short) || (!compound && lexicon::lookup(short).is_some()) {
                 continue;
             }
