@@ -693,10 +693,10 @@ fn is_place_suffix(c: char) -> bool {
     )
 }
 
-/// People's names that ICU and jieba do not know (林|晓帆, 王|建国, 欧阳|明远): a common
-/// surname of one character or a compound one of two, and one or two more characters, used
-/// two or more times and every time whole (the longer name is taken when the shorter never
-/// stands without its next character).
+/// People's names that jieba does not know (林|晓帆, 王|建国, 欧阳|明远), whether ICU split
+/// them or not: a common surname of one character or a compound one of two, and one or two
+/// more characters, used two or more times and every time whole (the longer name is taken
+/// when the shorter never stands without its next character).
 fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
     let mut counted: FxHashMap<&'a str, usize> = FxHashMap::default();
     let mut uses = |word: &'a str| {
@@ -746,17 +746,32 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
                 Some(long) if uses(long) == short_uses => long,
                 _ => short,
             };
-            if lexicon::lookup(name).is_none() {
-                found.entry(name).or_insert(Found {
+            if lexicon::lookup(name).is_none() && !always_after_the_same(texts, name) {
+                // A name ICU kept whole (or whose pieces were joined) is no less a name.
+                let how = found.entry(name).or_insert(Found {
                     origin: Origin::Person,
                     first: (index, at),
                 });
+                if matches!(how.origin, Origin::Word | Origin::Phrase) {
+                    how.origin = Origin::Person;
+                }
                 if compound {
                     inside_until = at + name.len();
                 }
             }
         }
     }
+}
+
+/// Whether every use of `word` comes right after the same Han character, one that is not
+/// grammar: then it is the end of a longer word the article always writes whole (苏祠 of
+/// 三苏祠), not a name of its own.
+fn always_after_the_same(texts: &Texts, word: &str) -> bool {
+    let mut before = texts
+        .uses(word)
+        .map(|(i, at)| texts.parts[i][..at].chars().next_back());
+    let first = before.next().flatten();
+    first.is_some_and(|c| is_han(c) && !is_function_char(c)) && before.all(|c| c == first)
 }
 
 /// Compound surnames (复姓) still borne today: 欧阳 of 欧阳明远. Left out are those that are
@@ -2413,6 +2428,37 @@ mod kinds {
                 "{words:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_person_named_twice_weighs_as_a_name_however_the_segmenter_cut_it() {
+        // Whether ICU keeps a name whole or splits it (and the parts are joined back), it is
+        // a person's name, and weighs as one against the story's common nouns.
+        let words = keywords(
+            "蒙阴蜜桃糖度创新高 果园里的冷链车排起长队",
+            &[
+                "中新网临沂7月6日电 蒙阴县十多万亩蜜桃进入采摘季,果园旁的冷链车排起长队。",
+                "果农郑思远说,今年蜜桃个头大、糖度高,冷链车当天就能把蜜桃送到上海。",
+                "蒙阴县农业农村局介绍,全县蜜桃平均糖度比去年提高一度,冷链运输让蜜桃卖得更远。",
+                "郑思远家的二十亩桃园今年预计增收三万元,蒙阴县的桃农都在忙着采摘。",
+                "为接住采摘高峰,当地新调来冷链车四十辆,每辆冷链车一次可装八吨鲜桃。",
+            ],
+        );
+        assert!(words.contains(&"郑思远".to_string()), "{words:?}");
+    }
+
+    #[test]
+    fn a_surname_inside_a_word_the_article_always_writes_starts_no_name() {
+        // 孔 is a surname, but 孔桥 is the end of 三孔桥 every time: the bridge, not a person.
+        let words = keywords(
+            "古镇三孔桥修缮完工 石拱桥重现明代风貌",
+            &[
+                "中新网嘉兴5月20日电 西塘古镇三孔桥修缮工程20日完工,这座明代石拱桥重现旧貌。",
+                "修缮团队用老石料补齐三孔桥的桥面,并加固了桥墩。",
+                "游客在三孔桥上拍照,古镇的石拱桥成了热门景点。",
+            ],
+        );
+        assert!(!words.iter().any(|w| w == "孔桥"), "{words:?}");
     }
 
     #[test]
