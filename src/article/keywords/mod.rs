@@ -1028,7 +1028,9 @@ fn straddled(texts: &Texts, word: &str) -> bool {
                     .words_at(i, start)
                     .iter()
                     .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
-                    .any(|&(len, _)| start + len > at && start + len < end)
+                    .any(|&(len, _)| {
+                        start + len > at && start + len < end && !is_grammar(&text[start..at])
+                    })
             });
             // Words starting inside (not at its start), ending after it.
             from_before
@@ -1041,9 +1043,30 @@ fn straddled(texts: &Texts, word: &str) -> bool {
                             .words_at(i, start)
                             .iter()
                             .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
-                            .any(|&(len, _)| start + len > end)
+                            .any(|&(len, _)| {
+                                start + len > end && !is_locative(&text[end..start + len])
+                            })
                     })
         })
+}
+
+/// Whether `s` is one preposition or conjunction (在 of 在京 in 在|京张铁路): grammar before
+/// a word, which the dictionary lists joined to the word's first character (在京, 在华). Not
+/// every function character: 中 of 中国 is the name's own (中|国选手 is a cut).
+fn is_grammar(s: &str) -> bool {
+    const BEFORE_A_WORD: [char; 13] = [
+        '在', '从', '向', '对', '往', '到', '把', '被', '给', '和', '与', '及', '或',
+    ];
+    single_char(s).is_some_and(|c| BEFORE_A_WORD.contains(&c))
+}
+
+/// Whether `s` is one character that says where (上 of 路上 in 京张铁路|上, 旁, 边, 里...):
+/// grammar after a noun, which the dictionary lists joined to the noun's last character.
+fn is_locative(s: &str) -> bool {
+    const WHERE: [char; 11] = [
+        '上', '下', '里', '中', '内', '外', '旁', '边', '前', '后', '间',
+    ];
+    single_char(s).is_some_and(|c| WHERE.contains(&c))
 }
 
 /// Whether a long word ends with a verb of two characters jieba knows (…扩建工程完工,
@@ -2459,6 +2482,22 @@ mod kinds {
             ],
         );
         assert!(!words.iter().any(|w| w == "孔桥"), "{words:?}");
+    }
+
+    #[test]
+    fn a_name_followed_by_where_stays_whole() {
+        // 路上 and 路旁 are words to jieba, but here 上 and 旁 only say where on the railway:
+        // 川青铁路 is not cut, and 川青 alone is a piece of it.
+        let words = keywords(
+            "川青铁路旁的小镇迎来首批游客",
+            &[
+                "中新网成都8月2日电 记者在川青铁路上看到,一列列动车穿过岷江峡谷。",
+                "川青铁路旁的松潘古镇新建了观景台,游客可以拍下列车驶过雪山的画面。",
+                "当地文旅部门介绍,川青铁路开通后,古镇接待游客同比增长四成。",
+            ],
+        );
+        assert!(words.contains(&"川青铁路".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w == "川青"), "{words:?}");
     }
 
     #[test]
