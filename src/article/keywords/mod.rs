@@ -763,6 +763,29 @@ fn names<'a>(texts: &Texts<'a>, found: &mut FxHashMap<&'a str, Found>) {
     }
 }
 
+/// Whether a word is a surname and a form of address ([`FORMS_OF_ADDRESS`]): how a story
+/// calls someone (黄婆婆, 王大爷, 李老师), not who they are.
+fn is_form_of_address(word: &str) -> bool {
+    let after_compound = COMPOUND_SURNAMES.iter().find_map(|s| word.strip_prefix(s));
+    let after_single = word
+        .chars()
+        .next()
+        .filter(|c| SURNAME_SET.contains(c))
+        .map(|c| &word[c.len_utf8()..]);
+    after_compound
+        .into_iter()
+        .chain(after_single)
+        .any(|rest| FORMS_OF_ADDRESS.contains(&rest))
+}
+
+/// What a surname is followed by when someone is addressed rather than named: the story
+/// names a role, and the person's name, if it has one, is written elsewhere.
+const FORMS_OF_ADDRESS: &[&str] = &[
+    "婆婆", "奶奶", "爷爷", "大爷", "大妈", "大娘", "大婶", "阿姨", "叔叔", "伯伯", "大叔", "大哥",
+    "大姐", "老师", "师傅", "先生", "女士", "老人", "老汉", "书记", "主任", "校长", "院长", "医生",
+    "教授", "队长", "村长", "经理",
+];
+
 /// Whether every use of `word` comes right after the same Han character, one that is not
 /// grammar: then it is the end of a longer word the article always writes whole (苏祠 of
 /// 三苏祠), not a name of its own.
@@ -1203,6 +1226,11 @@ fn rank<'a>(
     // parent outside an exam hall): who the story is about is named again.
     let person = found.origin == Origin::Person || known.is_some_and(|e| e.class == Class::Person);
     if person && uses < 2 && !in_headline && !in_english {
+        return None;
+    }
+    // A surname and a form of address (王大爷, 李老师) is how the story calls someone, however
+    // it was found: jieba knows 大爷 and 老师, and the pair is joined as a compound.
+    if is_form_of_address(word) && !in_english {
         return None;
     }
     // A count of something used once (其余四门, 两局): jieba files some as names (四门).
@@ -2482,6 +2510,23 @@ mod kinds {
             ],
         );
         assert!(!words.iter().any(|w| w == "孔桥"), "{words:?}");
+    }
+
+    #[test]
+    fn a_surname_and_a_form_of_address_is_no_name() {
+        // 王大爷 and 李老师 say how the story addresses two people, not who they are.
+        let words = keywords(
+            "社区食堂开进老街 老人吃上热乎饭",
+            &[
+                "中新网扬州9月3日电 东关街社区食堂3日开业,七十八岁的王大爷成了第一位顾客。",
+                "王大爷说,食堂离家只有几百米,一荤两素只要十二元。志愿者李老师每天中午来帮厨。",
+                "李老师介绍,社区食堂还为行动不便的老人送餐上门。王大爷笑着说,以后不用自己做饭了。",
+            ],
+        );
+        assert!(
+            !words.iter().any(|w| w == "王大爷" || w == "李老师"),
+            "{words:?}"
+        );
     }
 
     #[test]
