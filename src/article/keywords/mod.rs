@@ -1034,6 +1034,10 @@ fn straddled(texts: &Texts, word: &str) -> bool {
     // is cut the same way each time.
     let mut headline = 0;
     let mut body = 0;
+    // A preposition before or a locative after (在|京张铁路|上) cuts nothing of a word of three
+    // characters or more; of two, where a cut is the only sign of a piece, it still counts
+    // (主塔 of 主|塔前).
+    let long = word.chars().nth(2).is_some();
     texts
         .uses(word)
         .filter(|&(i, _)| {
@@ -1052,7 +1056,9 @@ fn straddled(texts: &Texts, word: &str) -> bool {
                     .iter()
                     .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
                     .any(|&(len, _)| {
-                        start + len > at && start + len < end && !is_grammar(&text[start..at])
+                        start + len > at
+                            && start + len < end
+                            && !(long && is_grammar(&text[start..at]))
                     })
             });
             // Words starting inside (not at its start), ending after it.
@@ -1067,7 +1073,7 @@ fn straddled(texts: &Texts, word: &str) -> bool {
                             .iter()
                             .take_while(|&&(len, _)| text[start..start + len].chars().count() <= 4)
                             .any(|&(len, _)| {
-                                start + len > end && !is_locative(&text[end..start + len])
+                                start + len > end && !(long && is_locative(&text[end..start + len]))
                             })
                     })
         })
