@@ -121,6 +121,9 @@ pub fn run(
     crate::watch::handle_signals(watcher.stopper(), move || {
         let _ = stop_serving.send(());
     })?;
+    // Marked here as well as in `run`: the server may answer `/healthz` before the
+    // watcher's thread is first scheduled, and the watcher is running from here on.
+    crate::metrics::get().watching(true);
     let watching = std::thread::Builder::new()
         .name("watch".into())
         .spawn(move || watcher.run())?;
