@@ -249,21 +249,23 @@ impl Watcher {
     pub fn build_first(&mut self) {
         if !self.built {
             self.built = true;
+            // Said here, not in `run`: `watch` and `serve` say they are ready after the
+            // first build, and how the folder is watched belongs before that.
+            let mode = match self.fs.poll {
+                Some(interval) => format!("polling every {} ms", interval.as_millis()),
+                None => "OS file events".to_string(),
+            };
+            tracing::info!(
+                "watching {} ({mode}), writing {}",
+                self.config.articles.display(),
+                self.config.output.display()
+            );
             self.rebuild(Scope::Folder, Occasion::First);
         }
     }
 
     /// Builds once, then rebuilds after every settled batch of changes until stopped.
     pub fn run(mut self) -> Result<(), WatchError> {
-        let mode = match self.fs.poll {
-            Some(interval) => format!("polling every {} ms", interval.as_millis()),
-            None => "OS file events".to_string(),
-        };
-        tracing::info!(
-            "watching {} ({mode}), writing {}",
-            self.config.articles.display(),
-            self.config.output.display()
-        );
         crate::metrics::get().watching(true);
         self.build_first();
         let mut batch: Option<Batch> = None;
