@@ -353,15 +353,15 @@ pub fn topics<'a, W: AsRef<str>>(
     topics
 }
 
-/// Whether a published file gets a gzip copy beside it (`zh/rss.xml.gz`) for clients that
-/// take gzip: the feeds and the pages that list them, which readers and browsers fetch again
-/// and again. (Article pages are many, small and seldom fetched twice.)
 /// The format of a published file that is a feed (`zh/rss.xml`, `en/topics/ai/feed.json`).
 pub fn feed_format(path: &str) -> Option<Format> {
     let name = path.rsplit('/').next().unwrap_or(path);
     Format::ALL.into_iter().find(|f| f.file_name() == name)
 }
 
+/// Whether a published file gets a gzip copy beside it (`zh/rss.xml.gz`) for clients that
+/// take gzip: the feeds and the pages that list them, which readers and browsers fetch again
+/// and again. (Article pages are many, small and seldom fetched twice.)
 pub fn has_gzip_copy(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name == FEED_PAGE || Format::ALL.iter().any(|f| f.file_name() == name)

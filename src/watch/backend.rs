@@ -12,10 +12,17 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache};
 
 use super::Message;
 
-/// How long the debouncer holds an event: short, since our own quiet period does the
+/// How long the debouncer holds an event, and its tick: an event reaches the watcher between
+/// one and two of these after it happened. Short, since our own quiet period does the
 /// coalescing; the debouncer is there to pair renames and to report overflows as rescans.
-/// It is also its tick, so an idle watcher wakes 20 times a second at most.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+///
+/// While files keep coming, the newest event the watcher holds is up to this old when a tick
+/// hands it over, and the batch is judged quiet `watch.quiet_ms` after that event. At 50 ms
+/// (with the default 100 ms of quiet) the next tick was due at the very moment the batch was
+/// judged quiet, and the least delay in handing it over started a rebuild a few files into a
+/// burst (13 to 134 of 1,000 in the watch benchmark), and a second one for the rest. At
+/// 25 ms the next tick has 50 ms to spare. An idle watcher wakes 40 times a second.
+pub(super) const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// The OS watch (or the poller) and the folders it watches.
 pub(super) struct FsWatch {

@@ -243,4 +243,31 @@ mod tests {
         assert!(batch.config && !batch.folder);
         assert_eq!(batch.files.len(), 1);
     }
+
+    #[test]
+    fn a_burst_is_still_waited_for_when_the_next_events_are_due() {
+        // A file written every millisecond; at each tick the debouncer hands over the events
+        // at least `DEBOUNCE` old. After each handover the batch must still be waiting when
+        // the next is due, with time to spare for a busy machine: otherwise a rebuild starts
+        // a few files into the burst and a second one follows for the rest.
+        let config = Config::default();
+        let tick = super::super::backend::DEBOUNCE;
+        let spare = Duration::from_millis(25);
+        let start = Instant::now();
+        let mut batch = Batch::new(start);
+        let mut newest = start;
+        for k in 1..=20 {
+            let handover = start + tick * k;
+            while newest + Duration::from_millis(1) <= handover - tick {
+                newest += Duration::from_millis(1);
+                batch.add(newest, file("a.txt"));
+            }
+            assert!(
+                batch.deadline(&config) >= handover + tick + spare,
+                "judged quiet {:?} after the handover at {:?}",
+                batch.deadline(&config) - handover,
+                handover - start
+            );
+        }
+    }
 }
