@@ -903,15 +903,17 @@ impl Collection {
         Some(Listed::of(key, entry, a, self.listed_at))
     }
 
-    /// The articles of `need` (ids: those of the feeds to render), and the counts for the
-    /// logs. Reads the articles whose text is not in memory. The text of the articles a
-    /// language's feed shows stays in memory (the next edit most likely renders those feeds
-    /// again); that of any other lets go once it is not needed.
+    /// The articles of `need` (ids: those of the feeds to render), the counts for the logs,
+    /// and how many files were read. Reads the articles whose text is not in memory. The text
+    /// of the articles a language's feed shows stays in memory (the next edit most likely
+    /// renders those feeds again), and so does that of `keep` (what the caller renders next);
+    /// that of any other lets go once it is not needed.
     pub fn feed_articles(
         &mut self,
         config: &Config,
         need: &FxHashSet<&str>,
-    ) -> Result<(Vec<Arc<Article>>, Counts), Busy> {
+        keep: &FxHashSet<&str>,
+    ) -> Result<(Vec<Arc<Article>>, Counts, usize), Busy> {
         let take = if config.limit == 0 {
             usize::MAX
         } else {
@@ -926,6 +928,10 @@ impl Collection {
             .filter_map(|id| self.index.by_id.get(*id)?.last().cloned())
             .collect();
         window.extend(needed.iter().cloned());
+        let kept = keep
+            .iter()
+            .filter_map(|id| self.index.by_id.get(*id)?.last().cloned());
+        window.extend(kept);
         for key in self.index.shown.difference(&window) {
             if let Some(Entry {
                 state: Ok(accepted),
@@ -948,6 +954,7 @@ impl Collection {
             })
             .collect();
         let words = &self.vocabulary.words;
+        let files_read = unread.len();
         let read: Vec<(OsString, Option<Arc<Article>>)> = {
             use rayon::prelude::*;
             unread
@@ -992,7 +999,7 @@ impl Collection {
             }
         }
         self.index.shown = window;
-        Ok((articles, self.counts()))
+        Ok((articles, self.counts(), files_read))
     }
 
     /// Counts for the logs.
