@@ -672,8 +672,8 @@ fn publish_changed(
         })
         .collect();
     tracing::debug!(
-        "topics gathered in {} µs, {due_count} of {} feeds due in {} µs, their {} articles read \
-         ({files_read} files) in {} µs, rendered in {} µs, written in {} µs",
+        "topics gathered in {} µs, {due_count} of {} feeds due in {} µs, their articles \
+         ({}) read from {files_read} files in {} µs, rendered in {} µs, written in {} µs",
         gathered.as_micros(),
         memo.feeds.len(),
         (planned - gathered).as_micros(),
