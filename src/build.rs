@@ -171,9 +171,10 @@ const FEEDS_AT_ONCE: usize = 32;
 /// the same time); `watch` keeps what its largest batch took.
 const ITEMS_AT_ONCE: usize = 2_000;
 /// ...and how many articles read for one batch may be kept for a later one that shows them
-/// too. The new articles of a day's import are in most of the topic feeds it touches, a few
-/// batches apart: read again for each, they took a fifth of the rebuild at 100,000 articles.
-/// The bound keeps a cold build's memory what the batches bound it to.
+/// too. The new articles of a day's import are in several of the topic feeds it touches, a
+/// few batches apart, and an article's two versions in two months' archives: read again for
+/// each, reading took a fifth of that import's rebuild at 100,000 articles. The bound holds
+/// what keeping adds to a build's memory to about one batch's articles.
 const KEPT_FOR_LATER: usize = ITEMS_AT_ONCE;
 
 /// `feeds` in batches of at most [`FEEDS_AT_ONCE`] feeds and [`ITEMS_AT_ONCE`] items (a feed

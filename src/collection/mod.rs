@@ -906,8 +906,8 @@ impl Collection {
     /// The articles of `need` (ids: those of the feeds to render), the counts for the logs,
     /// and how many files were read. Reads the articles whose text is not in memory. The text
     /// of the articles a language's feed shows stays in memory (the next edit most likely
-    /// renders those feeds again), and so does that of `keep` (what the caller renders next);
-    /// that of any other lets go once it is not needed.
+    /// renders those feeds again), and so does that of `keep` (what the caller renders in a
+    /// later batch); that of any other lets go once it is not needed.
     pub fn feed_articles(
         &mut self,
         config: &Config,

@@ -19,8 +19,8 @@ use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use icu_segmenter::options::WordBreakInvariantOptions;
+use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 
 mod english;
 mod lexicon;
@@ -305,7 +305,7 @@ impl<'a> Texts<'a> {
 }
 
 /// ICU's word segmenter with its Chinese and Japanese dictionary, compiled in: made once, as
-/// looking its data up took a few percent of an article's extraction when made per text.
+/// looking its data up took about one percent of an article's extraction when made per text.
 static SEGMENTER: LazyLock<WordSegmenterBorrowed<'static>> =
     LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
 
