@@ -15,6 +15,7 @@
 //! an item's categories then never change because some other article arrived, so feed readers
 //! see no spurious updates and the watcher can cache them per file.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -107,8 +108,9 @@ pub fn extract(
 ) -> Vec<String> {
     let place = dateline_place(paragraphs);
     let lead: Vec<&str> = without_dateline(lead(paragraphs)).collect();
+    let lead = without_repeated_sentences(&lead);
     let texts: Vec<&str> = std::iter::once(headline)
-        .chain(lead.iter().copied())
+        .chain(lead.iter().map(|p| p.as_ref()))
         .collect();
     let mut spans: Vec<Vec<Span>> = texts.iter().map(|t| han_words(t)).collect();
     join_unknown_words(&texts, &mut spans);
@@ -172,6 +174,54 @@ fn lead(paragraphs: &[String]) -> impl Iterator<Item = &str> {
             read += p.len();
             more
         })
+}
+
+/// The lead with each sentence written word for word earlier in it left out (a paragraph
+/// pasted twice, a sentence a template repeats): said again, it says nothing new, and
+/// counted again it makes the phrases of one sentence look like the words a story keeps
+/// coming back to (走访发现 and 不少市民 of a sentence written three times).
+fn without_repeated_sentences<'a>(lead: &[&'a str]) -> Vec<Cow<'a, str>> {
+    let mut said: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(64, Default::default());
+    lead.iter()
+        .map(|&paragraph| {
+            let sentences: Vec<(&str, bool)> = sentences(paragraph)
+                .map(|s| {
+                    let said_before = !said.insert(s.trim());
+                    (s, said_before && s.chars().any(is_han))
+                })
+                .collect();
+            if sentences.iter().any(|&(_, again)| again) {
+                let new = sentences.iter().filter(|&&(_, again)| !again);
+                Cow::Owned(new.map(|&(s, _)| s).collect())
+            } else {
+                Cow::Borrowed(paragraph)
+            }
+        })
+        .collect()
+}
+
+/// The sentences of a paragraph, each with the mark that closes it (。！？), the last perhaps
+/// without one. Found from the bytes that open those marks in UTF-8, a search `memchr` runs
+/// many bytes at a time: splitting by characters decoded each of them, which cost more than
+/// the rest of finding repeated sentences.
+fn sentences(paragraph: &str) -> impl Iterator<Item = &str> {
+    let bytes = paragraph.as_bytes();
+    let mut ends = memchr::memchr2_iter(0xE3, 0xEF, bytes)
+        .filter(|&at| {
+            matches!(
+                bytes.get(at..at + 3),
+                Some([0xE3, 0x80, 0x82] | [0xEF, 0xBC, 0x81 | 0x9F])
+            )
+        })
+        .map(|at| at + 3)
+        .chain(std::iter::once(paragraph.len()));
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let end = ends.find(|&end| end > start)?;
+        let sentence = &paragraph[start..end];
+        start = end;
+        Some(sentence)
+    })
 }
 
 /// A paragraph without a photo's credit (图为游客在主塔前拍照。中新社记者 赵冬 摄): what the
@@ -1112,6 +1162,50 @@ fn ends_with_a_verb(word: &str) -> bool {
         })
 }
 
+/// Whether a word ends in a verb and every use of it in the lead is followed by a comma or a
+/// colon (负责人表示，, 数据显示：, 记者走访发现，, 据了解，): who said, showed or found
+/// something, before what it was; a clause, not a term. A term ending in a verb (量子计算,
+/// 古法造纸) is followed by what the sentence goes on to say about it.
+fn introduces_what_was_said(texts: &Texts, word: &str) -> bool {
+    let mut uses = texts.uses(word).filter(|&(i, _)| i > 0).peekable();
+    let before_what = uses.peek().is_some()
+        && uses
+            .all(|(i, at)| texts.parts[i][at + word.len()..].starts_with(['，', ',', '：', ':']));
+    // The longest dictionary word the word ends in, shorter than the word.
+    before_what
+        && word
+            .char_indices()
+            .skip(1)
+            .find_map(|(at, _)| lexicon::lookup(&word[at..]))
+            .is_some_and(|e| e.class == Class::Verb)
+}
+
+/// Whether every use of a word follows a number, and not always the same one (形成了13|项具体措施
+/// … 31|项具体措施): what is counted, the rest of a count, not a name (C919|大飞机 follows the
+/// same number each time).
+fn counts_after_a_number(texts: &Texts, word: &str) -> bool {
+    let mut numbers = texts.uses(word).map(|(i, at)| {
+        let before = &texts.parts[i][..at];
+        before
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_ascii_digit() || is_numeral(c))
+            .last()
+            .map(|(start, _)| &before[start..])
+    });
+    let Some(Some(first)) = numbers.next() else {
+        return false;
+    };
+    let mut differ = false;
+    for number in numbers {
+        match number {
+            Some(n) => differ |= n != first,
+            None => return false,
+        }
+    }
+    differ
+}
+
 /// Whether a word is an address, two places one inside the other (浙江省宁海县, 赣州市信丰县):
 /// each is a keyword, the two together are not.
 fn places_in_a_row(word: &str) -> bool {
@@ -1265,6 +1359,8 @@ fn rank<'a>(
             || places_in_a_row(word)
             || (found.origin == Origin::Phrase && ends_with_a_verb(word))
             || (found.origin == Origin::Word && (uses < 2 || opens_with_a_verb(word)))
+            || introduces_what_was_said(texts, word)
+            || counts_after_a_number(texts, word)
             || (!matches!(found.origin, Origin::Marked | Origin::Organisation)
                 && straddled(texts, word)))
     {
@@ -2308,6 +2404,14 @@ mod tests {
     }
 
     #[test]
+    fn paragraphs_split_into_sentences_with_their_marks() {
+        let split: Vec<&str> = sentences("白鹤来了。真的吗？来了！还有，灰鹤").collect();
+        assert_eq!(split, ["白鹤来了。", "真的吗？", "来了！", "还有，灰鹤"]);
+        assert_eq!(sentences("").count(), 0);
+        assert_eq!(sentences("一句。").collect::<Vec<_>>(), ["一句。"]);
+    }
+
+    #[test]
     fn text_without_chinese_words_gives_no_keywords() {
         assert!(extract("Hello", &["123 abc".to_string()], &[], &[]).is_empty());
     }
@@ -2372,6 +2476,55 @@ mod kinds {
         );
         assert!(words.contains(&"王建华".to_string()), "{words:?}");
         assert!(!words.contains(&"刘志刚".to_string()), "{words:?}");
+    }
+
+    #[test]
+    fn who_said_or_showed_something_is_no_keyword() {
+        let words = keywords(
+            "滨州海水淡化项目投产 日产淡水十万吨",
+            &[
+                "中新网滨州3月2日电 滨州海水淡化项目2日投产。项目负责人表示,海水淡化每天可供淡水十万吨。",
+                "监测数据显示,滨州工业用水缺口逐年缩小。项目负责人表示,海水淡化的成本已降到每吨四元。",
+                "监测数据显示,淡化后的水质达到饮用标准,滨州的海水淡化经验将在沿海推广。",
+            ],
+        );
+        assert!(words.contains(&"海水淡化".to_string()), "{words:?}");
+        assert!(
+            !words
+                .iter()
+                .any(|w| w.ends_with("表示") || w.ends_with("显示")),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn a_sentence_written_again_counts_once() {
+        let words = keywords(
+            "黄河口湿地迎来越冬候鸟",
+            &[
+                "中新网东营11月20日电 黄河口湿地近日迎来越冬候鸟。记者现场看到,成群白鹤掠过芦苇荡。记者现场看到,成群白鹤掠过芦苇荡。",
+                "保护区工作人员介绍,今年黄河口湿地记录到的候鸟已超过两百种。记者现场看到,成群白鹤掠过芦苇荡。",
+            ],
+        );
+        assert!(words.iter().any(|w| w.starts_with("黄河口")), "{words:?}");
+        assert!(
+            !words
+                .iter()
+                .any(|w| w.contains("白鹤") || w.contains("芦苇")),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn what_numbers_count_is_no_name() {
+        let words = keywords(
+            "临沂整治农村人居环境",
+            &[
+                "中新网临沂4月8日电 临沂今年整治农村人居环境,兰陵县形成了12项整改措施。",
+                "沂南县形成了30项整改措施,临沂还将在全市推广农村人居环境整治经验。",
+            ],
+        );
+        assert!(!words.iter().any(|w| w.starts_with('项')), "{words:?}");
     }
 
     #[test]
