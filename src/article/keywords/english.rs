@@ -181,7 +181,12 @@ impl Readings {
     /// Adds to `lengths` the length, in characters, of each word from character `k` that
     /// reads as `letters` with some pronunciation of each of its characters.
     pub fn read_from(&self, k: usize, letters: &str, lengths: &mut Vec<usize>) {
-        self.walk(k, letters, 0, lengths);
+        // Most characters start no reading of the keyword: told here, without a call.
+        if initial(letters.as_bytes().first())
+            .is_some_and(|bit| self.initials.get(k).is_some_and(|&bits| bits & bit != 0))
+        {
+            self.walk(k, letters, 0, lengths);
+        }
     }
 
     fn walk(&self, k: usize, letters: &str, read: usize, lengths: &mut Vec<usize>) {
