@@ -138,26 +138,23 @@ impl Readings {
         let mut initials = Vec::with_capacity(text.len() / 3);
         for (at, c) in text.char_indices() {
             let start = forms.len() as u32;
+            let mut bits = 0;
             if let Some(readings) = c.to_pinyin_multi() {
                 for reading in readings {
                     let plain = reading.plain();
-                    let umlaut = plain
-                        .contains('ü')
+                    // Toneless pinyin is ASCII but for ü.
+                    let umlaut = (!plain.is_ascii())
                         .then(|| WITH_UMLAUT.iter().find(|(with, ..)| *with == plain))
                         .flatten();
                     match umlaut {
                         Some(&(_, u, v)) => forms.extend([u, v]),
                         None => forms.push(plain),
                     }
+                    bits |= initial(plain.as_bytes().first()).unwrap_or(0);
                 }
             }
             chars.push((at, start, forms.len() as u32));
-            initials.push(
-                forms[start as usize..]
-                    .iter()
-                    .filter_map(|form| initial(form.as_bytes().first()))
-                    .fold(0, |bits, bit| bits | bit),
-            );
+            initials.push(bits);
         }
         Readings {
             forms,
