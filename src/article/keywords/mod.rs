@@ -1530,83 +1530,24 @@ fn drop_fragments(ranked: &mut Vec<Ranked>, texts: &Texts) {
 /// The keywords, best first: never one inside another (the better of 五常 and 五常市), at
 /// least [`MIN`] when there are that many, and beyond that only those close to the best.
 fn select<'a>(ranked: Vec<Ranked<'a>>, texts: &Texts<'a>) -> Vec<String> {
-    // A byname of a keyword (see [`calls_a_keyword`]) is left out and the list chosen again:
-    // the byname often scores first (the headline quotes it), before what it names is chosen.
-    let mut bynames: Vec<&str> = Vec::new();
-    loop {
-        let chosen = choose(&ranked, texts, &bynames);
-        let words: Vec<&str> = chosen.iter().map(|c| c.word).collect();
-        let before = bynames.len();
-        bynames.extend(
-            chosen
-                .iter()
-                .filter(|c| !c.in_english && calls_a_keyword(texts, c.word, &words))
-                .map(|c| c.word),
-        );
-        if bynames.len() == before {
-            return words.into_iter().map(str::to_string).collect();
-        }
-    }
-}
-
-/// The keywords, best first, of the candidates not `left_out`.
-fn choose<'r, 'a>(
-    ranked: &'r [Ranked<'a>],
-    texts: &Texts<'a>,
-    left_out: &[&str],
-) -> Vec<&'r Ranked<'a>> {
-    let mut candidates = ranked.iter().filter(|r| !left_out.contains(&r.word));
-    let Some(first) = candidates.next() else {
-        return Vec::new();
-    };
-    let top = first.score;
-    let mut chosen: Vec<&Ranked<'a>> = Vec::with_capacity(MAX);
-    let mut words: Vec<&str> = Vec::with_capacity(MAX);
-    for candidate in std::iter::once(first).chain(candidates) {
+    let top = ranked.first().map_or(0.0, |r| r.score);
+    let mut chosen: Vec<&str> = Vec::with_capacity(MAX);
+    for candidate in &ranked {
         if chosen.len() == MAX || (chosen.len() >= MIN && candidate.score < top * SECOND_TIER) {
             break;
         }
-        let overlaps = words.iter().any(|c| {
+        let overlaps = chosen.iter().any(|c| {
             c.contains(candidate.word)
                 || candidate.word.contains(c)
                 || abbreviates(candidate.word, c)
                 || abbreviates(c, candidate.word)
         }) || (!candidate.in_english
-            && written_across(texts, candidate.word, &words));
+            && written_across(texts, candidate.word, &chosen));
         if !overlaps {
-            chosen.push(candidate);
-            words.push(candidate.word);
+            chosen.push(candidate.word);
         }
     }
-    chosen
-}
-
-/// Whether the article gives `word` as what something already chosen is called: in quotes
-/// after 被称为, 誉为, 素有... or before 之称, in a sentence that names the keyword before it
-/// (乌梁素海 … 素有“塞外明珠”之称). Such a byname says what the story thinks of the thing,
-/// which the keyword already names; a reader following the topic wants the thing. Not when the
-/// byname is followed by 的 (被誉为“中国天眼”的射电望远镜): then it names what comes next, and is
-/// often how everyone calls it.
-fn calls_a_keyword(texts: &Texts, word: &str, chosen: &[&str]) -> bool {
-    const CALLED: [&str; 7] = ["称为", "誉为", "称之为", "称作", "叫作", "素有", "号称"];
-    texts.uses(word).any(|(i, at)| {
-        let text = texts.parts[i];
-        let (Some(before), Some(after)) = (
-            text[..at].strip_suffix(['“', '"', '「']),
-            text[at + word.len()..].strip_prefix(['”', '"', '」']),
-        ) else {
-            return false;
-        };
-        let called = CALLED.iter().any(|c| before.ends_with(c)) || after.starts_with("之称");
-        let sentence = before
-            .rfind(['。', '！', '？', '；'])
-            .map_or(before, |end| &before[end..]);
-        called
-            && !after.starts_with('的')
-            && chosen.iter().any(|keyword| {
-                !keyword.contains(word) && !word.contains(keyword) && sentence.contains(keyword)
-            })
-    })
+    chosen.into_iter().map(str::to_string).collect()
 }
 
 /// Whether a word runs into keywords already chosen, without either holding the other, in
@@ -2693,22 +2634,6 @@ mod kinds {
         assert!(!words.iter().any(|w| w == "霞客"), "{words:?}");
         // The reporter of the byline is no keyword.
         assert!(!words.iter().any(|w| w.contains("晓帆")), "{words:?}");
-    }
-
-    #[test]
-    fn what_a_place_is_called_is_no_second_keyword() {
-        // “塞上江南” is what the article says the city is called, not another thing to follow.
-        let words = keywords(
-            "宁夏中卫沙坡头游客量创新高 “塞上江南”迎来旅游旺季",
-            &[
-                "中新网银川8月2日电 中卫市沙坡头景区7月接待游客一百二十万人次，同比增长两成。",
-                "中卫市地处黄河前套，素有“塞上江南”之称。沙坡头景区的滑沙、羊皮筏子吸引了大批游客。",
-                "中卫市文化旅游局介绍，“塞上江南”的夜游项目今年新增三处，沙坡头景区开放到夜里十点。",
-                "游客王丽娜说，沙坡头的沙漠和黄河同在一处，“塞上江南”名不虚传。",
-            ],
-        );
-        assert!(words.contains(&"中卫市".to_string()), "{words:?}");
-        assert!(!words.iter().any(|w| w == "塞上江南"), "{words:?}");
     }
 
     #[test]
