@@ -1,7 +1,7 @@
 //! Keyword evaluation (not a test): how bifeed's extracted Chinese keywords compare with the
 //! tags an editor gave the articles of `bench/keywords/` (see its README).
 //!
-//!     cargo run --release --example keyword_eval [-- --dump] [SET_DIR]
+//!     cargo run --release --example keyword_eval [-- --dump] [--editor FILE] [SET_DIR]
 //!
 //! Prints precision, the share of editor's tags found, and fragments (pieces of a tag rather
 //! than the tag), for the tuning half (odd numbers) and the held-out half (even numbers), and
@@ -74,11 +74,34 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dump = args.iter().any(|a| a == "--dump");
+    // Another editor's keywords for the same articles (a file laid out like `tags.tsv`, one
+    // keyword a field, most important first), scored as bifeed's are: how far one editor's
+    // choice is from another's is how close any extractor can be expected to come.
+    let editor_file = args
+        .iter()
+        .position(|a| a == "--editor")
+        .and_then(|at| args.get(at + 1));
     let dir = args
         .iter()
-        .find(|a| !a.starts_with("--"))
-        .map_or_else(|| Path::new("bench/keywords").to_path_buf(), |d| d.into());
+        .enumerate()
+        .find(|&(at, a)| {
+            !a.starts_with("--") && (at == 0 || args.get(at - 1).is_none_or(|p| p != "--editor"))
+        })
+        .map_or_else(
+            || Path::new("bench/keywords").to_path_buf(),
+            |(_, d)| d.into(),
+        );
     let tags = read_tags(&dir.join("tags.tsv"));
+    let editor: BTreeMap<String, Vec<String>> = editor_file
+        .map(|file| {
+            read_tags(Path::new(file))
+                .into_iter()
+                .map(|(name, keywords)| (name, keywords.into_iter().flatten().collect()))
+                .collect()
+        })
+        .unwrap_or_default();
+    // The other editor's first four keywords, and all of them (five): by half.
+    let mut by_editor = [[Score::default(); 2]; 2];
     let bj = FixedOffset::east_opt(8 * 3600).expect("offset");
     let ctx = |id: &str| Context {
         id: id.to_string(),
@@ -118,6 +141,11 @@ fn main() {
         };
         half.add(&keywords, tags);
         half_alone.add(&alone, tags);
+        if let Some(theirs) = editor.get(name) {
+            let h = usize::from(number % 2 == 1);
+            by_editor[0][h].add(&theirs[..theirs.len().min(4)], tags);
+            by_editor[1][h].add(theirs, tags);
+        }
         if dump {
             let forms: Vec<String> = tags.iter().map(|t| t.join("|")).collect();
             println!("{name}\t{}\t[{}]", keywords.join(" "), forms.join(" "));
@@ -172,6 +200,18 @@ fn main() {
         "{}",
         tune_alone.row("tuning half, English keywords not read")
     );
+    if !editor.is_empty() {
+        for (scores, which) in by_editor.iter().zip(["first four", "all"]) {
+            println!(
+                "{}",
+                scores[0].row(&format!("held-out half, another editor's {which}"))
+            );
+            println!(
+                "{}",
+                scores[1].row(&format!("tuning half, another editor's {which}"))
+            );
+        }
+    }
     println!(
         "extraction per article, median: {:.0} µs as a build pays it (each article in turn, {} \
          runs), {:.0} µs repeated on one article ({} runs); first extraction (dictionary ready) \
