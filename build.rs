@@ -52,7 +52,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(&out, trie)?;
     // The corpus size, for inverse document frequencies.
     println!("cargo::rustc-env=BIFEED_LEXICON_TOTAL={total}");
+    glossary()?;
     commit();
+    Ok(())
+}
+
+/// Compiles the English–Chinese glossary (`data/ecdict/glossary.tsv.gz`) into a trie of the
+/// English words whose values are where each word's translations start in a text of them,
+/// one line a word: nothing to parse at start.
+fn glossary() -> Result<(), Box<dyn std::error::Error>> {
+    let source = PathBuf::from("data/ecdict/glossary.tsv.gz");
+    println!("cargo::rerun-if-changed={}", source.display());
+    let reader = BufReader::new(flate2::read::GzDecoder::new(std::fs::File::open(&source)?));
+    let mut entries: Vec<(String, String)> = Vec::with_capacity(60_000);
+    for line in reader.lines() {
+        let line = line?;
+        if let Some((word, translations)) = line.split_once('\t') {
+            entries.push((word.to_string(), translations.to_string()));
+        }
+    }
+    entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    entries.dedup_by(|a, b| a.0 == b.0);
+    let mut text = String::with_capacity(entries.iter().map(|(_, t)| t.len() + 1).sum());
+    let mut keys: Vec<(&[u8], u32)> = Vec::with_capacity(entries.len());
+    for (word, translations) in &entries {
+        keys.push((word.as_bytes(), u32::try_from(text.len())?));
+        text.push_str(translations);
+        text.push('\n');
+    }
+    let trie =
+        yada::builder::DoubleArrayBuilder::build(&keys).ok_or("the glossary did not build")?;
+    let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    std::fs::write(out.join("glossary.da"), trie)?;
+    std::fs::write(out.join("glossary.txt"), text)?;
     Ok(())
 }
 

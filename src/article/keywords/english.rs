@@ -73,6 +73,8 @@ pub struct Spelling {
     pub letters: String,
     /// What the Chinese may write after the name for that kind ([`KINDS`]: 湖 for "Lake").
     pub suffixes: &'static [&'static str],
+    /// Which of the keywords it spells.
+    pub keyword: usize,
 }
 
 /// The English keywords as pinyin would spell them ([`Spelling`]); keywords with no letters
@@ -80,7 +82,8 @@ pub struct Spelling {
 pub fn spellings(keywords: &[String]) -> Vec<Spelling> {
     keywords
         .iter()
-        .filter_map(|keyword| {
+        .enumerate()
+        .filter_map(|(at, keyword)| {
             let mut words: Vec<String> = keyword
                 .split(|c: char| c.is_whitespace() || c == '-')
                 .map(|w| {
@@ -110,11 +113,35 @@ pub fn spellings(keywords: &[String]) -> Vec<Spelling> {
                 suffixes = kind;
             }
             let letters = words.concat();
-            (letters.bytes().any(|b| b.is_ascii_alphabetic()))
-                .then_some(Spelling { letters, suffixes })
+            (letters.bytes().any(|b| b.is_ascii_alphabetic())).then_some(Spelling {
+                letters,
+                suffixes,
+                keyword: at,
+            })
         })
         .collect()
 }
+
+/// The words of an English keyword that say something, lower case, each with whether the
+/// keyword capitalises it (a name, which may be pinyin): "Du Fu's Hometown" is du, fu,
+/// hometown. Words of grammar (of, the, and...) and a possessive's s are dropped.
+pub fn words(keyword: &str) -> Vec<(String, bool)> {
+    keyword
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+        .map(|w| w.trim_end_matches("'s").trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .filter(|w| !GRAMMAR.contains(&w.to_ascii_lowercase().as_str()))
+        .map(|w| {
+            let name = w.starts_with(|c: char| c.is_ascii_uppercase());
+            (w.to_ascii_lowercase().replace('\'', ""), name)
+        })
+        .collect()
+}
+
+/// English words that only join the others.
+const GRAMMAR: [&str; 12] = [
+    "a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with",
+];
 
 /// How a text can be read aloud: each character's pronunciations, looked up once.
 pub struct Readings {
@@ -260,6 +287,24 @@ mod tests {
             (spelled[0].letters.as_str(), spelled[0].suffixes),
             ("puer", &["茶"][..])
         );
+    }
+
+    #[test]
+    fn a_keyword_s_words_are_those_that_say_something() {
+        assert_eq!(
+            words("Du Fu's Hometown"),
+            [
+                ("du".to_string(), true),
+                ("fu".to_string(), true),
+                ("hometown".to_string(), true)
+            ]
+        );
+        assert_eq!(
+            words("University of Science and Technology of China").len(),
+            4
+        );
+        assert_eq!(words("low-voltage electrical appliances").len(), 4);
+        assert_eq!(words("Pu'er tea")[0], ("puer".to_string(), true));
     }
 
     fn reads_as(word: &str, letters: &str) -> bool {

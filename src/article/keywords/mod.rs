@@ -24,6 +24,7 @@ use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 
 mod english;
+mod glossary;
 mod lexicon;
 
 use lexicon::Class;
@@ -125,7 +126,17 @@ pub fn extract(
     marked(&texts, &mut found);
     organisations(&index, &mut found);
     let mut found = closed(&index, found);
-    let named = named_in_english(&index, &english::spellings(english), &found);
+    // How each part reads aloud, for both ways of reading the English keywords back.
+    let readings: Vec<english::Readings> = if english.is_empty() {
+        Vec::new()
+    } else {
+        texts
+            .iter()
+            .map(|part| english::Readings::new(part))
+            .collect()
+    };
+    let mut named = named_in_english(&index, &readings, &english::spellings(english), &found);
+    translated(&index, &readings, english, &mut named);
     // A word the English keywords name that no rule made a candidate (高考, a verb to jieba).
     for &word in &named.words {
         if !found.contains_key(word)
@@ -504,19 +515,20 @@ enum Origin {
 /// words the text has count ([`is_word_in_text`]).
 fn named_in_english<'a>(
     texts: &Texts<'a>,
+    readings: &[english::Readings],
     spellings: &[english::Spelling],
     found: &FxHashMap<&'a str, Found>,
 ) -> Named<'a> {
     let mut named = Named {
         words: FxHashSet::default(),
+        read: FxHashSet::default(),
         listed: !spellings.is_empty(),
     };
     if spellings.is_empty() {
         return named;
     }
     let mut lengths = Vec::new();
-    for part in texts.parts {
-        let readings = english::Readings::new(part);
+    for (part, readings) in texts.parts.iter().zip(readings) {
         for k in 0..readings.chars() {
             for spelling in spellings {
                 lengths.clear();
@@ -549,6 +561,7 @@ fn named_in_english<'a>(
                     };
                     if (2..=MAX_CHARS).contains(&word.chars().count()) {
                         named.words.insert(word);
+                        named.read.insert(spelling.keyword);
                     }
                 }
             }
@@ -557,10 +570,164 @@ fn named_in_english<'a>(
     named
 }
 
+/// The stretches of the headline and lead that translate an English keyword word by word
+/// ([`glossary`]): the shortest run of Han characters holding a rendering of each of its
+/// words (a name among them may be pinyin), widened to any rendering it cuts (动力 of 动|力电池
+/// for "power batteries"). "county economy" is 县域经济, "low-voltage electrical appliances"
+/// 低压电器. A keyword whose words are not all there, or whose stretch a dictionary word cuts
+/// across, names nothing; nor does one that a pinyin reading already named.
+fn translated<'a>(
+    texts: &Texts<'a>,
+    readings: &[english::Readings],
+    keywords: &[String],
+    named: &mut Named<'a>,
+) {
+    let mut lengths = Vec::new();
+    for (k, keyword) in keywords.iter().enumerate() {
+        if named.read.contains(&k) {
+            continue;
+        }
+        // A name with a number (Chang'e-6) is pinyin's to read whole, or nobody's.
+        if keyword.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let words = english::words(keyword);
+        if words.is_empty() || words.len() > MAX_KEYWORD_WORDS {
+            continue;
+        }
+        // A phrase the glossary has whole (first aid, ice hockey): its longest rendering the
+        // text writes.
+        let phrase = words
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let whole = (words.len() > 1)
+            .then(|| {
+                glossary::translations(&phrase)
+                    .filter(|chinese| chinese.chars().nth(1).is_some())
+                    .filter_map(|chinese| texts.uses(chinese).next().map(|at| (chinese, at)))
+                    .max_by_key(|(chinese, _)| chinese.len())
+            })
+            .flatten();
+        if let Some((chinese, (i, start))) = whole {
+            let word = &texts.parts[i][start..start + chinese.len()];
+            if names_something_new(texts, word, named) {
+                named.words.insert(word);
+            }
+            continue;
+        }
+        // Where each word is rendered: part, start, end (bytes), word.
+        let mut at: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for (w, (word, name)) in words.iter().enumerate() {
+            let before = at.len();
+            let mut english_word = false;
+            for chinese in glossary::translations(word) {
+                english_word = true;
+                at.extend(
+                    texts
+                        .uses(chinese)
+                        .map(|(i, start)| (i, start, start + chinese.len(), w)),
+                );
+            }
+            // A name no English dictionary has is pinyin, two characters or more (Wuyi of
+            // 武夷岩茶, Huangmaohai of 黄茅海跨海通道).
+            if *name && !english_word {
+                for (i, read) in readings.iter().enumerate() {
+                    for k in 0..read.chars() {
+                        lengths.clear();
+                        read.read_from(k, word, &mut lengths);
+                        for &n in lengths.iter().filter(|&&n| n >= 2) {
+                            let span = read.bytes(k, n);
+                            at.push((i, span.start, span.end, w));
+                        }
+                    }
+                }
+            }
+            if at.len() == before {
+                break;
+            }
+        }
+        if at.is_empty() || at.iter().map(|m| m.3).max() != Some(words.len() - 1) {
+            continue;
+        }
+        at.sort_unstable();
+        // The shortest window of one part, all Han, holding every word: from each rendering,
+        // the nearest rendering of each other word that starts no earlier.
+        let mut best: Option<(usize, usize, usize)> = None;
+        let mut nearest = vec![usize::MAX; words.len()];
+        for &(i, start, ..) in &at {
+            // Renderings that start here or after, near enough to share a window.
+            let from = at.partition_point(|m| (m.0, m.1) < (i, start));
+            nearest.fill(usize::MAX);
+            for m in at[from..]
+                .iter()
+                .take_while(|m| m.0 == i && m.1 < start + MAX_CHARS * 4)
+            {
+                nearest[m.3] = nearest[m.3].min(m.2);
+            }
+            if nearest.contains(&usize::MAX) {
+                continue;
+            }
+            let end = nearest.iter().copied().max().unwrap_or(start);
+            let window = &texts.parts[i][start..end];
+            if !window.chars().all(is_han) {
+                continue;
+            }
+            let chars = window.chars().count();
+            if best.is_none_or(|(bi, bs, be)| chars < texts.parts[bi][bs..be].chars().count()) {
+                best = Some((i, start, end));
+            }
+        }
+        let Some((i, mut start, mut end)) = best else {
+            continue;
+        };
+        // Widened to the renderings it cuts.
+        loop {
+            let widened = at
+                .iter()
+                .filter(|m| m.0 == i && m.1 < end && m.2 > start)
+                .fold((start, end), |(s, e), m| (s.min(m.1), e.max(m.2)));
+            if widened == (start, end) {
+                break;
+            }
+            (start, end) = widened;
+        }
+        let word = &texts.parts[i][start..end];
+        if names_something_new(texts, word, named) {
+            named.words.insert(word);
+        }
+    }
+}
+
+/// Whether a translation of an English keyword found in the text may stand for it: a word
+/// of two to [`MAX_CHARS`] characters that no dictionary word cuts across, not one of the
+/// commonest words (children, consumption: 孩子, 消费 say nothing of one story), and not
+/// overlapping what pinyin already read.
+fn names_something_new(texts: &Texts, word: &str, named: &Named) -> bool {
+    let entry = lexicon::lookup(word);
+    (2..=MAX_CHARS).contains(&word.chars().count())
+        && word.chars().all(is_han)
+        && !(entry.is_none() && straddled(texts, word))
+        && entry.is_none_or(|e| e.freq < COMMON_FREQ)
+        && !named
+            .words
+            .iter()
+            .any(|n| n.contains(word) || word.contains(n))
+}
+
+/// A word at least this frequent in jieba's corpus is one of the 3,000 or so commonest.
+const COMMON_FREQ: u64 = 5000;
+
+/// Longest English keyword translated word by word, in words that say something.
+const MAX_KEYWORD_WORDS: usize = 5;
+
 /// What the article's English keywords name in its Chinese text.
 struct Named<'a> {
     /// The words that read as one of them ([`named_in_english`]).
     words: FxHashSet<&'a str>,
+    /// The keywords (by place in the list) that pinyin read: not to be translated as well.
+    read: FxHashSet<usize>,
     /// Whether the article lists English keywords at all: when it does, what they leave out
     /// the editor did not choose.
     listed: bool,
@@ -2170,6 +2337,58 @@ mod tests {
         assert!(!without.iter().any(|w| w == "高考"), "{without:?}");
         let with = extract(headline, &body, &[], &english(&["gaokao", "exams"]));
         assert_eq!(with.first().map(String::as_str), Some("高考"), "{with:?}");
+    }
+
+    #[test]
+    fn an_english_keyword_in_english_words_names_its_translation() {
+        // "county economy" is no pinyin: its words, translated, are 县域 and 经济, written
+        // together once in the body, which alone makes no keyword of a compound.
+        let headline = "晋江鞋服产业带动就业 特色产业撑起县域经济";
+        let body = [
+            "中新网泉州3月2日电 晋江市陈埭镇的运动鞋工厂近日订单饱满,生产线满负荷运转。"
+                .to_string(),
+            "当地负责人介绍,鞋服产业已成为晋江县域经济的支柱,带动二十多万人就业。".to_string(),
+            "陈埭镇今年还将建设运动鞋研发中心,推动运动鞋产业向设计和品牌延伸。".to_string(),
+        ];
+        let without = extract(
+            headline,
+            &body,
+            &[],
+            &english(&["Jinjiang", "sports shoes"]),
+        );
+        assert!(!without.iter().any(|w| w == "县域经济"), "{without:?}");
+        let with = extract(
+            headline,
+            &body,
+            &[],
+            &english(&["Jinjiang", "county economy", "sports shoes"]),
+        );
+        assert!(with.iter().any(|w| w == "县域经济"), "{with:?}");
+        assert!(with.iter().any(|w| w == "运动鞋"), "{with:?}");
+    }
+
+    #[test]
+    fn a_translation_is_whole_and_says_something_of_the_story() {
+        // 力 and 电池 render "power batteries", but 动力 is a rendering of power too: the
+        // keyword is 动力电池, never the piece 力电池. "children" is 孩子, one of the
+        // commonest words, which says nothing of this story.
+        let headline = "宁德动力电池企业开放工厂参观日";
+        let body = [
+            "中新网宁德6月1日电 宁德一家动力电池企业今天向市民开放生产车间。".to_string(),
+            "参观者看了动力电池的装配线,不少孩子跟着工程师了解电池回收的流程。".to_string(),
+            "企业负责人介绍,今年动力电池产量预计增长三成,宁德已有电池企业四十多家。".to_string(),
+        ];
+        let words = extract(
+            headline,
+            &body,
+            &[],
+            &english(&["Ningde", "power batteries", "children"]),
+        );
+        assert!(words.iter().any(|w| w == "动力电池"), "{words:?}");
+        assert!(
+            !words.iter().any(|w| w == "力电池" || w == "孩子"),
+            "{words:?}"
+        );
     }
 
     #[test]
