@@ -573,9 +573,11 @@ fn named_in_english<'a>(
 /// The stretches of the headline and lead that translate an English keyword word by word
 /// ([`glossary`]): the shortest run of Han characters holding a rendering of each of its
 /// words (a name among them may be pinyin), widened to any rendering it cuts (动力 of 动|力电池
-/// for "power batteries"). "county economy" is 县域经济, "low-voltage electrical appliances"
-/// 低压电器. A keyword whose words are not all there, or whose stretch a dictionary word cuts
-/// across, names nothing; nor does one that a pinyin reading already named.
+/// for "power batteries"). "county economy" is 县域经济, "Huangmaohai Cross-Sea Passage"
+/// 黄茅海跨海通道. A keyword of three words or more may have one inner word the glossary does
+/// not render (跨 is not among its renderings of "cross"), written as one or two characters
+/// between the others; a keyword with more words missing, or whose stretch a dictionary word
+/// cuts across, names nothing; nor does one that a pinyin reading already named.
 fn translated<'a>(
     texts: &Texts<'a>,
     readings: &[english::Readings],
@@ -619,6 +621,10 @@ fn translated<'a>(
         }
         // Where each word is rendered: part, start, end (bytes), word.
         let mut at: Vec<(usize, usize, usize, usize)> = Vec::new();
+        // One word of three or more may have no rendering in the glossary ("voltage" of
+        // low-voltage electrical appliances: 低压电器), if the others are written around it.
+        let allowed = usize::from(words.len() >= 3);
+        let mut missing = vec![false; words.len()];
         for (w, (word, name)) in words.iter().enumerate() {
             let before = at.len();
             let mut english_word = false;
@@ -645,15 +651,22 @@ fn translated<'a>(
                 }
             }
             if at.len() == before {
-                break;
+                missing[w] = true;
+                if missing.iter().filter(|&&m| m).count() > allowed {
+                    break;
+                }
             }
         }
-        if at.is_empty() || at.iter().map(|m| m.3).max() != Some(words.len() - 1) {
+        if at.is_empty()
+            || missing.iter().filter(|&&m| m).count() > allowed
+            || missing.first() == Some(&true)
+            || missing.last() == Some(&true)
+        {
             continue;
         }
         at.sort_unstable();
-        // The shortest window of one part, all Han, holding every word: from each rendering,
-        // the nearest rendering of each other word that starts no earlier.
+        // The shortest window of one part, all Han, holding every word rendered: from each
+        // rendering, the nearest rendering of each other word that starts no earlier.
         let mut best: Option<(usize, usize, usize)> = None;
         let mut nearest = vec![usize::MAX; words.len()];
         for &(i, start, ..) in &at {
@@ -666,10 +679,19 @@ fn translated<'a>(
             {
                 nearest[m.3] = nearest[m.3].min(m.2);
             }
-            if nearest.contains(&usize::MAX) {
+            if nearest
+                .iter()
+                .zip(&missing)
+                .any(|(&e, &gone)| e == usize::MAX && !gone)
+            {
                 continue;
             }
-            let end = nearest.iter().copied().max().unwrap_or(start);
+            let end = nearest
+                .iter()
+                .copied()
+                .filter(|&e| e != usize::MAX)
+                .max()
+                .unwrap_or(start);
             let window = &texts.parts[i][start..end];
             if !window.chars().all(is_han) {
                 continue;
@@ -694,6 +716,18 @@ fn translated<'a>(
             (start, end) = widened;
         }
         let word = &texts.parts[i][start..end];
+        if missing.contains(&true) {
+            // The word without a rendering is written between the others: one or two
+            // characters no rendering covers.
+            let mut covered = vec![false; end - start];
+            for m in at.iter().filter(|m| m.0 == i && m.1 >= start && m.2 <= end) {
+                covered[m.1 - start..m.2 - start].fill(true);
+            }
+            let gap = word.char_indices().filter(|&(j, _)| !covered[j]).count();
+            if !(1..=2).contains(&gap) {
+                continue;
+            }
+        }
         if names_something_new(texts, word, named) {
             named.words.insert(word);
         }
@@ -2365,6 +2399,25 @@ mod tests {
         );
         assert!(with.iter().any(|w| w == "县域经济"), "{with:?}");
         assert!(with.iter().any(|w| w == "运动鞋"), "{with:?}");
+    }
+
+    #[test]
+    fn an_inner_word_the_glossary_lacks_is_what_the_text_writes_between_the_others() {
+        // No rendering of "voltage" is 压: the keyword is still 低压电器, written between a
+        // rendering of "low" and one of "electrical appliances".
+        let headline = "乐清柳市镇电器企业订单增长 智能产品占比提高";
+        let body = [
+            "中新网温州4月9日电 乐清市柳市镇的电器企业一季度订单同比增长一成多。".to_string(),
+            "柳市镇是国内重要的低压电器生产基地,当地企业近年加快研发智能产品。".to_string(),
+            "柳市镇一家企业负责人介绍,今年新增的订单主要来自新能源和数据中心项目。".to_string(),
+        ];
+        let words = extract(
+            headline,
+            &body,
+            &[],
+            &english(&["Liushi Town", "low-voltage electrical appliances"]),
+        );
+        assert!(words.iter().any(|w| w == "低压电器"), "{words:?}");
     }
 
     #[test]
